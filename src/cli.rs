@@ -1,0 +1,412 @@
+//! Every clap definition of poolctl, and nothing else: no logic, no I/O.
+//! Completions and the man page are generated from these types.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::duration::parse_duration;
+use crate::manifest::flags::{parse_key_value, parse_resource, KeyValue, ResourceFlag};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  1    unexpected internal error
+  2    usage error or local validation failed: nothing was sent
+  3    the API rejected the request (400, 404, other 4xx)
+  4    authentication or authorization failed, or no credentials found
+  5    the pool already exists (409) and --if-exists reuse was not given
+  6    the pool reached a failed phase (CreationFailed, Error, ScalingFailed, Abnormal)
+  7    --wait timed out; the pool is still being created
+  8    service unavailable or network failure after retries
+  130  interrupted (Ctrl-C); resume with: poolctl wait NAME";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "poolctl",
+    version,
+    about = "Create ModelArts resource pools from a manifest or flags, and follow them until they run",
+    long_about = "Create ModelArts resource pools (POST /v2/{project_id}/pools) on Huawei Cloud and \
+                  Open Telekom Cloud from a YAML/JSON manifest or flags. Requests are checked locally \
+                  before anything is sent, signed like the official SDKs, and followed until the pool \
+                  is Running. Add --emulator to any command to try it with no cloud account.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Region, e.g. ap-southeast-1; picks the endpoint and the project.
+    #[arg(long, global = true, env = "POOLCTL_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// ModelArts endpoint URL; overrides the one derived from --region.
+    #[arg(long, global = true, env = "POOLCTL_ENDPOINT", value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM].
+    #[arg(long, global = true, env = "POOLCTL_PROJECT_ID", value_name = "ID")]
+    pub project_id: Option<String>,
+
+    /// IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region].
+    #[arg(long, global = true, env = "POOLCTL_IAM_ENDPOINT", value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// Output format of the result on stdout.
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_enum,
+        default_value_t = OutputFormat::Text,
+        value_name = "FORMAT"
+    )]
+    pub output: OutputFormat,
+
+    /// Print only the result: no progress, no warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// More detail on stderr; -vv traces HTTP (secrets redacted).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// PEM file of CA certificates to trust, added to the system's.
+    #[arg(long, global = true, env = "POOLCTL_CA_BUNDLE", value_name = "PATH")]
+    pub ca_bundle: Option<PathBuf>,
+
+    /// Time limit of each HTTP request, e.g. 30s, 2m.
+    #[arg(
+        long,
+        global = true,
+        value_parser = parse_duration,
+        default_value = "60s",
+        value_name = "DUR"
+    )]
+    pub request_timeout: Duration,
+
+    /// Run a pool API emulator inside this process and point this command at it: no account needed.
+    #[arg(long, global = true)]
+    pub emulator: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create pools from manifests and/or flags.
+    #[command(after_help = "Examples:\n  \
+        poolctl create -f pool.yaml --wait\n  \
+        poolctl create -f base.yaml --name pool-ci-42 --count 2 --if-exists reuse --wait\n  \
+        poolctl create --name pool-ae01 --flavor modelarts.vm.cpu.8ud --count 1 --network network-21e1 --dry-run -o json")]
+    Create(CreateArgs),
+
+    /// Check manifests locally; never touches the network.
+    Validate(ValidateArgs),
+
+    /// Show one pool (by metadata.name or by its os.modelarts/name label).
+    Get(GetArgs),
+
+    /// List pools.
+    List(ListArgs),
+
+    /// Wait until a pool is Running (or deleted).
+    Wait(WaitArgs),
+
+    /// Delete a pool.
+    Delete(DeleteArgs),
+
+    /// Serve a local emulator of the pool API.
+    Emulator(EmulatorArgs),
+
+    /// Print the JSON Schema of the manifest (for editors and yaml-language-server).
+    Schema,
+
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IfExists {
+    /// Exit 5 when a pool with the name exists.
+    Fail,
+    /// Adopt the existing pool (and wait for it with --wait).
+    Reuse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateMode {
+    /// Unknown fields are errors.
+    Strict,
+    /// Unknown fields are warnings and are sent as they are.
+    Warn,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Manifest file (YAML or JSON), repeatable; - reads stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub pool: PoolFlags,
+
+    /// Print the request body that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Follow the pool until it is Running or has failed.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait waits, e.g. 90m, 1h30m.
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    pub wait_timeout: Duration,
+
+    /// What to do when a pool with the same name exists.
+    #[arg(long, value_enum, default_value_t = IfExists::Fail, value_name = "POLICY")]
+    pub if_exists: IfExists,
+
+    /// Unknown fields: strict (error) or warn (warn and send them).
+    #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
+    pub validate: ValidateMode,
+
+    /// Show secret values (userLogin.password) instead of <redacted>.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+/// Flags that build a pool. With -f they override the manifest.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Pool")]
+pub struct PoolFlags {
+    /// Pool name (the os.modelarts/name label).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Pool type [default: Dedicate].
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["Dedicate", "Logical"])]
+    pub pool_type: Option<String>,
+
+    /// Resource flavor, e.g. modelarts.vm.cpu.8ud.
+    #[arg(long, value_name = "FLAVOR")]
+    pub flavor: Option<String>,
+
+    /// Node count of the flavor.
+    #[arg(long, value_name = "N")]
+    pub count: Option<i64>,
+
+    /// Elastic maximum of the flavor (logical pools).
+    #[arg(long, value_name = "M")]
+    pub max_count: Option<i64>,
+
+    /// A flavor and its counts, repeatable: flavor=F,count=N[,maxCount=M][,az=AZ:N]...
+    #[arg(long, value_name = "SPEC", value_parser = parse_resource)]
+    pub resource: Vec<ResourceFlag>,
+
+    /// Job types, comma-separated: Train, Infer, Notebook.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub scope: Option<Vec<String>>,
+
+    /// Network name (spec.network.name).
+    #[arg(long, value_name = "NAME")]
+    pub network: Option<String>,
+
+    /// VPC ID of a privileged pool (with --subnet-id).
+    #[arg(long, value_name = "ID")]
+    pub vpc_id: Option<String>,
+
+    /// Subnet ID of a privileged pool (with --vpc-id).
+    #[arg(long, value_name = "ID")]
+    pub subnet_id: Option<String>,
+
+    /// Workspace ID (label os.modelarts/workspace.id).
+    #[arg(long, value_name = "ID")]
+    pub workspace_id: Option<String>,
+
+    /// Description (annotation os.modelarts/description).
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// Sharing (label os.modelarts/sharing).
+    #[arg(long, value_name = "MODE", value_parser = ["shared", "unshared"])]
+    pub sharing: Option<String>,
+
+    /// Node name prefix (label os.modelarts/node.prefix).
+    #[arg(long, value_name = "PREFIX")]
+    pub node_prefix: Option<String>,
+
+    /// Parent pool ID of a logical sub-pool.
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
+
+    /// Container network CIDR (spec.containerNetwork.cidr).
+    #[arg(long, value_name = "CIDR")]
+    pub container_cidr: Option<String>,
+
+    /// Kubernetes service CIDR (spec.kubernetesSvcIpRange).
+    #[arg(long, value_name = "CIDR")]
+    pub service_cidr: Option<String>,
+
+    /// AZ of a master node, repeatable.
+    #[arg(long, value_name = "AZ")]
+    pub master_az: Vec<String>,
+
+    /// GPU driver version.
+    #[arg(long, value_name = "VERSION")]
+    pub gpu_driver: Option<String>,
+
+    /// NPU driver version.
+    #[arg(long, value_name = "VERSION")]
+    pub npu_driver: Option<String>,
+
+    /// Driver upgrade policy.
+    #[arg(long, value_name = "POLICY", value_parser = ["force", "idle"])]
+    pub driver_update_strategy: Option<String>,
+
+    /// Enable IPv6 (spec.ipv6enable).
+    #[arg(long)]
+    pub ipv6: bool,
+
+    /// Cluster flavor of a standard pool.
+    #[arg(long, value_name = "FLAVOR")]
+    pub cluster_flavor: Option<String>,
+
+    /// Any other label, repeatable: K=V.
+    #[arg(long, value_name = "K=V", value_parser = parse_key_value)]
+    pub label: Vec<KeyValue>,
+
+    /// Any other annotation, repeatable: K=V.
+    #[arg(long, value_name = "K=V", value_parser = parse_key_value)]
+    pub annotation: Vec<KeyValue>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Manifest files (YAML or JSON); - reads stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Unknown fields: strict (error) or warn.
+    #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
+    pub validate: ValidateMode,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// metadata.name (the pool ID) or the os.modelarts/name label.
+    pub name: String,
+
+    /// Show secret values instead of <redacted>.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListStatus {
+    Created,
+    Failed,
+    Creating,
+}
+
+impl ListStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListStatus::Created => "created",
+            ListStatus::Failed => "failed",
+            ListStatus::Creating => "creating",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only pools with this label, e.g. os.modelarts/name=pool-ae01.
+    #[arg(short = 'l', long, value_name = "K=V")]
+    pub label_selector: Option<String>,
+
+    /// Only pools in this state.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<ListStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaitFor {
+    Running,
+    Deleted,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// metadata.name (the pool ID) or the os.modelarts/name label.
+    pub name: String,
+
+    /// The state to wait for.
+    #[arg(long = "for", value_enum, default_value_t = WaitFor::Running, value_name = "STATE")]
+    pub wait_for: WaitFor,
+
+    /// How long to wait, e.g. 90m.
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    pub wait_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// metadata.name (the pool ID) or the os.modelarts/name label.
+    pub name: String,
+
+    /// Wait until the pool is gone.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait waits.
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    pub wait_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on (loopback by default; port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8765", value_name = "ADDR")]
+    pub listen: String,
+
+    /// Time for a pool to go from Creating to Running.
+    #[arg(long, value_parser = parse_duration, default_value = "20s", value_name = "DUR")]
+    pub provision_time: Duration,
+
+    /// Injected faults, e.g. "429:0.2,5xx:0.1,latency=300ms,reset-after:0.05" (see docs/emulator.md).
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+
+    /// Seed of the fault injection, for reproducible runs.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+
+    /// Keep pools in this file across restarts (written atomically).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,235 @@
+//! The one typed error of poolctl. Every failure that reaches the binary's edge
+//! is one of these, and [`Error::exit_code`] is the only place an exit code is
+//! decided (DESIGN.md §2).
+
+use std::fmt;
+
+/// Stable exit codes, documented in `docs/exit-codes.md` and `--help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    Internal = 1,
+    Usage = 2,
+    ApiRejected = 3,
+    Auth = 4,
+    AlreadyExists = 5,
+    PoolFailed = 6,
+    WaitTimeout = 7,
+    Unavailable = 8,
+    Interrupted = 130,
+}
+
+impl ExitCode {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+/// What the API said when it refused a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub error_code: Option<String>,
+    pub error_msg: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.error_code {
+            write!(f, "\n  error_code: {code}")?;
+        }
+        if let Some(msg) = &self.error_msg {
+            write!(f, "\n  error_msg:  {msg}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, "\n  request id: {id}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad flags or arguments; nothing was sent.
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// A manifest could not be read or parsed; nothing was sent.
+    #[error("{0}")]
+    Manifest(String),
+
+    /// Local validation found errors; they have already been printed.
+    #[error("validation failed: {errors} error(s); nothing was sent")]
+    Invalid { errors: usize },
+
+    #[error("no credentials found")]
+    NoCredentials { looked_at: Vec<String> },
+
+    #[error("{what}: authentication failed: {api}")]
+    Auth { what: String, api: ApiError },
+
+    #[error("{what}: the pool already exists: {api}")]
+    AlreadyExists { what: String, api: ApiError },
+
+    #[error("{what}: the API rejected the request: {api}")]
+    Api { what: String, api: ApiError },
+
+    #[error("pool {name} reached phase {phase}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    PoolFailed {
+        name: String,
+        phase: String,
+        message: Option<String>,
+    },
+
+    #[error("timed out after {waited} waiting for pool {name}; it is still being created")]
+    WaitTimeout { name: String, waited: String },
+
+    #[error("{what}: {detail}")]
+    Unavailable { what: String, detail: String },
+
+    #[error("interrupted")]
+    Interrupted { resume: Option<String> },
+
+    /// Several pools were handled; each result has been printed already.
+    #[error("{failed} of {total} pools failed")]
+    Several {
+        failed: usize,
+        total: usize,
+        code: ExitCode,
+    },
+
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Usage { .. } | Error::Manifest(_) | Error::Invalid { .. } => ExitCode::Usage,
+            Error::NoCredentials { .. } | Error::Auth { .. } => ExitCode::Auth,
+            Error::AlreadyExists { .. } => ExitCode::AlreadyExists,
+            Error::Api { .. } => ExitCode::ApiRejected,
+            Error::PoolFailed { .. } => ExitCode::PoolFailed,
+            Error::WaitTimeout { .. } => ExitCode::WaitTimeout,
+            Error::Unavailable { .. } => ExitCode::Unavailable,
+            Error::Interrupted { .. } => ExitCode::Interrupted,
+            Error::Several { code, .. } => *code,
+            Error::Internal(_) => ExitCode::Internal,
+        }
+    }
+
+    /// A line that tells the user what to do next, where one helps.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. } => hint.clone(),
+            Error::NoCredentials { looked_at } => Some(format!(
+                "looked at: {}\n  set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, \
+                 set POOLCTL_AUTH_TOKEN, or try it with no account: add --emulator",
+                looked_at.join(", ")
+            )),
+            Error::AlreadyExists { .. } => Some(
+                "add --if-exists reuse to adopt the existing pool, or choose another --name".into(),
+            ),
+            Error::WaitTimeout { name, .. } => Some(format!(
+                "the pool keeps being created; follow it with: poolctl wait {name}"
+            )),
+            Error::Interrupted { resume: Some(name) } => Some(format!(
+                "the pool is still being created; resume with: poolctl wait {name}"
+            )),
+            Error::Unavailable { .. } => Some(
+                "the service did not answer after retries; check --endpoint and the network, then run again"
+                    .into(),
+            ),
+            Error::Auth { .. } => Some(
+                "check the AK/SK (or token) and that the clock is right: signatures are valid for 15 minutes"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        let api = ApiError::default();
+        let cases: Vec<(Error, i32)> = vec![
+            (Error::usage("x"), 2),
+            (Error::Manifest("x".into()), 2),
+            (Error::Invalid { errors: 1 }, 2),
+            (
+                Error::Api {
+                    what: "x".into(),
+                    api: api.clone(),
+                },
+                3,
+            ),
+            (Error::NoCredentials { looked_at: vec![] }, 4),
+            (
+                Error::Auth {
+                    what: "x".into(),
+                    api: api.clone(),
+                },
+                4,
+            ),
+            (
+                Error::AlreadyExists {
+                    what: "x".into(),
+                    api,
+                },
+                5,
+            ),
+            (
+                Error::PoolFailed {
+                    name: "p".into(),
+                    phase: "CreationFailed".into(),
+                    message: None,
+                },
+                6,
+            ),
+            (
+                Error::WaitTimeout {
+                    name: "p".into(),
+                    waited: "1s".into(),
+                },
+                7,
+            ),
+            (
+                Error::Unavailable {
+                    what: "x".into(),
+                    detail: "y".into(),
+                },
+                8,
+            ),
+            (Error::Interrupted { resume: None }, 130),
+            (Error::Internal(anyhow::anyhow!("boom")), 1),
+        ];
+        for (err, code) in cases {
+            assert_eq!(err.exit_code().code(), code, "{err:?}");
+        }
+    }
+}

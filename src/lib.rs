@@ -1,0 +1,11 @@
+//! poolctl: create ModelArts resource pools from a manifest or flags.
+//!
+//! The request travels one way through these modules (DESIGN.md §1):
+//! `cli` → `manifest` → `validate` → `model` body → `auth` → `client` → `wait` → `output`.
+
+pub mod auth;
+pub mod cli;
+pub mod duration;
+pub mod error;
+pub mod manifest;
+pub mod model;

@@ -1,0 +1,746 @@
+//! serde types of the pool API, named as the API names them, covering the
+//! union of both editions of the CreatePool reference.
+//!
+//! Every field is optional here, so a manifest with a missing field still
+//! loads and the validator can report every problem at once. Fields this tool
+//! does not know land in `extra` and are sent as they are (`--validate warn`).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Fields of an object that this tool does not know, kept in their order.
+pub type Extra = Map<String, Value>;
+
+/// A string the API wants that people naturally write as a number (`size: 100`).
+/// It accepts a YAML/JSON integer or string and is always sent as a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumStr(pub String);
+
+impl NumStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for NumStr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for NumStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(NumStr(s)),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Ok(NumStr(n.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "expected an integer or a string, found {other}"
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for NumStr {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NumericString".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A whole number, as a string or a YAML number; sent as a string.",
+            "type": ["string", "integer"]
+        })
+    }
+}
+
+fn is_empty_extra(m: &Extra) -> bool {
+    m.is_empty()
+}
+
+// ---------------------------------------------------------------- request
+
+/// The CreatePool request body, which is also the manifest a user writes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "poolctl manifest (ModelArts CreatePool request)")]
+pub struct CreatePoolRequest {
+    /// Resource type: `Pool`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// API version: `v2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Metadata of a resource pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<PoolMetadataCreation>,
+    /// Description of a resource pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<PoolSpecCreation>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolMetadataCreation {
+    /// Resource pool annotations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<PoolAnnotationsCreation>,
+    /// Resource pool labels; `os.modelarts/name` is required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<PoolLabelsCreation>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PoolLabelsCreation {
+    /// Resource pool name: 4 to 64 characters (25 in the newer edition),
+    /// lowercase letters, digits and `-`, starting with a letter.
+    #[serde(rename = "os.modelarts/name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Workspace ID. Default: `0`.
+    #[serde(
+        rename = "os.modelarts/workspace.id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// Whether the pool can be shared: `shared` or `unshared`.
+    #[serde(
+        rename = "os.modelarts/sharing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sharing: Option<String>,
+    /// Customized node prefix.
+    #[serde(
+        rename = "os.modelarts/node.prefix",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub node_prefix: Option<String>,
+    /// Any other label.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PoolAnnotationsCreation {
+    /// Description of a resource pool.
+    #[serde(
+        rename = "os.modelarts/description",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// Billing mode: `0` pay-per-use, `1` yearly/monthly.
+    #[serde(
+        rename = "os.modelarts/billing.mode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_mode: Option<String>,
+    /// Auto-renewal: `0` disabled (default), `1` enabled.
+    #[serde(
+        rename = "os.modelarts/auto.renew",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_renew: Option<String>,
+    /// Discount selected on the operations platform.
+    #[serde(
+        rename = "os.modelarts/promotion.info",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promotion_info: Option<String>,
+    /// URL of the page displayed after the order is paid.
+    #[serde(
+        rename = "os.modelarts/service.console.url",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_console_url: Option<String>,
+    /// Order ID.
+    #[serde(
+        rename = "os.modelarts/order.id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub order_id: Option<String>,
+    /// Priority of jobs delivered by other users to a shared pool.
+    #[serde(
+        rename = "os.modelarts/scheduler.extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduler_extension: Option<String>,
+    /// Any other annotation.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolSpecCreation {
+    /// Pool type: `Dedicate` (physical) or `Logical`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub pool_type: Option<String>,
+    /// Job types enabled: `Train`, `Infer`, `Notebook`. Not for logical pools.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Vec<String>>,
+    /// Network settings; required for physical pools, unavailable for logical ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<PoolNetwork>,
+    /// Resource flavors and node counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<PoolResource>>,
+    /// Parent pool ID, for a logical sub-pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Kubernetes container network segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_network: Option<PoolContainerNetwork>,
+    /// CIDR of the Kubernetes service network segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubernetes_svc_ip_range: Option<String>,
+    /// Master nodes; physical pools only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masters: Option<Vec<PoolClusterMaster>>,
+    /// Cluster flavor of a standard pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_flavor: Option<String>,
+    /// Resource pool driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<PoolDriver>,
+    /// Node login of a privileged pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_login: Option<PoolUserLogin>,
+    /// Cluster information of a privileged pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<Vec<PoolClusterInfo>>,
+    /// Whether to enable IPv6.
+    #[serde(rename = "ipv6enable", skip_serializing_if = "Option::is_none")]
+    pub ipv6enable: Option<bool>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+/// One flavor of nodes in a pool (`PoolResource`, older edition `PoolResourceFlavorCount`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolResource {
+    /// Minimum count of nodes of this flavor (at least 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Resource flavor name, e.g. `modelarts.vm.cpu.8ud`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flavor: Option<String>,
+    /// Elastic maximum: equal to `count` in a physical pool (filled in when
+    /// absent), at least `count` in a logical pool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_count: Option<i64>,
+    /// AZs where nodes are deployed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub azs: Option<Vec<PoolNodeAz>>,
+    /// Resource tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<UserTag>>,
+    /// Custom configuration (`dockerBaseSize`, `postInstall`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extend_params: Option<PoolResourceExtendParams>,
+    /// Batch creation information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creating_step: Option<CreatingStep>,
+    /// Custom system disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_volume: Option<RootVolume>,
+    /// Custom data disks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_volumes: Option<Vec<DataVolumeItem>>,
+    /// Advanced disk configuration; required when `dataVolumes` exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_group_configs: Option<Vec<VolumeGroupConfig>>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PoolNodeAz {
+    /// AZ name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub az: Option<String>,
+    /// Nodes in this AZ: 1 to 2000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserTag {
+    /// Key; must not start with `CCE-` or `__type_baremetal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+/// Newer edition: `{dockerBaseSize, postInstall}`; older: `Map<String,String>`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolResourceExtendParams {
+    /// Size of the container image space on a node (a positive integer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_base_size: Option<NumStr>,
+    /// Post-installation script, Base64-encoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_install: Option<String>,
+    /// Other custom settings (the older edition's free map).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CreatingStep {
+    /// Creation step (at least 1); `count` and `maxCount` are multiples of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<i64>,
+    /// Batch creation type: `rack` or `hyperinstance`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub step_type: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RootVolume {
+    /// Disk type: `SSD`, `GPSSD` or `SAS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    /// Disk size in GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<NumStr>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DataVolumeItem {
+    /// Disk type: `SSD`, `GPSSD` or `SAS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    /// Disk size in GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<NumStr>,
+    /// Number of disks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Custom disk configuration (`volumeGroup`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extend_params: Option<VolumeExtendParams>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeExtendParams {
+    /// `vgpaas`, `default`, `vguser<N>`, `vg-everest-localvolume-persistent`
+    /// or `vg-everest-localvolume-ephemeral`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_group: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeGroupConfig {
+    /// A volume group used in `dataVolumes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_group: Option<String>,
+    /// Percentage of container disks to data disks (1 to 100); `vgpaas` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_thin_pool: Option<i64>,
+    /// LVM configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lvm_config: Option<LvmConfig>,
+    /// Storage types: `volume`, `local`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<String>>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LvmConfig {
+    /// LVM write mode: `linear` or `striped`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lv_type: Option<String>,
+    /// Absolute mount path of `[A-Za-z0-9._/-]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolNetwork {
+    /// Network name (4 to 128 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// VPC ID; privileged pools only, with `subnetId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Subnet ID; privileged pools only, with `vpcId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PoolContainerNetwork {
+    /// Container CIDR. Recommended: 10.0.0.0/12-19, 172.16.0.0/16-19, 192.168.0.0/16-19.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PoolClusterMaster {
+    /// AZ of the master node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub az: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolDriver {
+    /// GPU driver version, e.g. `440.33`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu_version: Option<String>,
+    /// NPU driver version, e.g. `C78`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub npu_version: Option<String>,
+    /// Driver upgrade policy: `force` or `idle`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_strategy: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolUserLogin {
+    /// Key pair name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_pair_name: Option<String>,
+    /// Password: salted, encrypted and Base64-encoded. Never printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolClusterInfo {
+    /// Cluster name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cluster ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    #[serde(flatten, skip_serializing_if = "is_empty_extra")]
+    #[schemars(skip)]
+    pub extra: Extra,
+}
+
+impl CreatePoolRequest {
+    /// The `os.modelarts/name` label: the name a person gave the pool.
+    pub fn display_name(&self) -> Option<&str> {
+        self.metadata.as_ref()?.labels.as_ref()?.name.as_deref()
+    }
+}
+
+// ---------------------------------------------------------------- response
+
+/// A pool as the service returns it. Read leniently: output of `-o json|yaml`
+/// prints the service's own JSON, so this type only serves decisions and text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Pool {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: PoolMetadata,
+    pub spec: PoolSpec,
+    pub status: PoolStatus,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PoolMetadata {
+    /// Generated pool ID, e.g. `pool-ae01-6f5da086...`.
+    pub name: Option<String>,
+    pub creation_timestamp: Option<String>,
+    /// `PoolMetaLabels`: `os.modelarts/name`, `os.modelarts/workspace.id`,
+    /// `os.modelarts/resource.id`, `os.modelarts/tenant.domain.id`,
+    /// `os.modelarts/create-from`, `os.modelarts.pool/biz`, `os.modelarts/sharing`, ...
+    pub labels: BTreeMap<String, Value>,
+    /// `PoolMetaAnnotations`: description, billing mode, flavor resource ids, tms tags, ...
+    pub annotations: BTreeMap<String, Value>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PoolSpec {
+    #[serde(rename = "type")]
+    pub pool_type: Option<String>,
+    pub scope: Vec<String>,
+    pub resources: Vec<PoolResource>,
+    pub network: Option<PoolNetwork>,
+    pub container_network: Option<PoolClusterContainerNetwork>,
+    pub kubernetes_svc_ip_range: Option<String>,
+    pub masters: Vec<PoolClusterMaster>,
+    pub cluster_flavor: Option<String>,
+    pub driver: Option<PoolDriver>,
+    pub user_login: Option<PoolUserLogin>,
+    pub clusters: Vec<PoolClusterInfo>,
+    #[serde(rename = "ipv6enable")]
+    pub ipv6enable: Option<bool>,
+    /// Restriction bits: 0 none, 2 spec changes, 4 service, 8 frozen, 16 frozen (security).
+    pub control_mode: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolClusterContainerNetwork {
+    /// `overlay_l2`, `vpc-router` or `eni`.
+    pub mode: Option<String>,
+    pub cidr: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PoolStatus {
+    /// Not present in the create response: never assume it.
+    pub phase: Option<String>,
+    pub message: Option<String>,
+    pub resources: PoolResourceStatus,
+    pub scope: Vec<PoolScopeStatus>,
+    pub driver: Option<PoolDriverListStatus>,
+    pub parent: Option<String>,
+    pub root: Option<String>,
+    pub clusters: Vec<PoolClusterInfo>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Node counts by state. The newer edition has arrays; the older one a single
+/// object per state; both are read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolResourceStatus {
+    #[serde(deserialize_with = "one_or_many")]
+    pub creating: Vec<PoolResourceFlavorCount>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub available: Vec<PoolResourceFlavorCount>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub abnormal: Vec<PoolResourceFlavorCount>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub deleting: Vec<PoolResourceFlavorCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PoolResourceFlavorCount {
+    pub flavor: Option<String>,
+    pub count: Option<i64>,
+    pub max_count: Option<i64>,
+    pub azs: Vec<PoolNodeAz>,
+    pub creating_step: Option<CreatingStep>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PoolScopeStatus {
+    pub scope_type: Option<String>,
+    /// `Enabling`, `Enabled`, `EnableFailed`, `Disabling`, `Disabled`.
+    pub state: Option<String>,
+    pub plugins: Vec<PoolScopePluginPhase>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolScopePluginPhase {
+    pub name: Option<String>,
+    pub phase: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolDriverListStatus {
+    pub gpu: Option<PoolDriverStatus>,
+    pub npu: Option<PoolDriverStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolDriverStatus {
+    pub version: Option<String>,
+    /// `Creating`, `Upgrading`, `Running`, `Abnormal`.
+    pub state: Option<String>,
+}
+
+/// `{"kind":"List","apiVersion":"v2","metadata":{},"items":[Pool...]}`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PoolList {
+    pub kind: Option<String>,
+    pub api_version: Option<String>,
+    pub items: Vec<Value>,
+}
+
+/// The error body of the service (`error_code`/`error_msg`, or `code`/`message`
+/// from some gateways).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ErrorBody {
+    #[serde(alias = "code")]
+    pub error_code: Option<String>,
+    #[serde(alias = "message")]
+    pub error_msg: Option<String>,
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PoolResourceFlavorCount>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom))
+            .collect(),
+        Value::Object(o) if o.is_empty() => Ok(Vec::new()),
+        v @ Value::Object(_) => Ok(vec![
+            serde_json::from_value(v).map_err(serde::de::Error::custom)?
+        ]),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a list or an object, found {other}"
+        ))),
+    }
+}
+
+/// Phases of `status.phase` (api/NOTES.md).
+pub mod phase {
+    pub const CREATING: &str = "Creating";
+    pub const RUNNING: &str = "Running";
+    pub const ABNORMAL: &str = "Abnormal";
+    pub const DELETING: &str = "Deleting";
+    pub const ERROR: &str = "Error";
+    pub const CREATION_FAILED: &str = "CreationFailed";
+    pub const SCALING_FAILED: &str = "ScalingFailed";
+    pub const WAITING: &str = "Waiting";
+
+    /// Phases that end a wait for `Running` with failure (exit 6).
+    pub fn is_failed(phase: &str) -> bool {
+        matches!(phase, ERROR | CREATION_FAILED | SCALING_FAILED | ABNORMAL)
+    }
+}
+
+impl Pool {
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.name.as_deref()
+    }
+
+    pub fn display_name(&self) -> Option<&str> {
+        self.metadata
+            .labels
+            .get("os.modelarts/name")
+            .and_then(Value::as_str)
+    }
+
+    pub fn phase(&self) -> Option<&str> {
+        self.status.phase.as_deref()
+    }
+
+    /// Nodes available and nodes wanted, summed over flavors.
+    pub fn nodes(&self) -> (i64, i64) {
+        let available = self
+            .status
+            .resources
+            .available
+            .iter()
+            .filter_map(|r| r.count)
+            .sum();
+        let total = self.spec.resources.iter().filter_map(|r| r.count).sum();
+        (available, total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_response_reads_without_a_phase() {
+        let text = r#"{"kind":"Pool","apiVersion":"v2","metadata":{"name":"pool-ae01-6f5d",
+            "labels":{"os.modelarts/name":"pool-ae01"}},"spec":{"type":"Dedicate","scope":["Train"],
+            "resources":[{"flavor":"modelarts.vm.cpu.8ud","count":1,"maxCount":1}]},
+            "status":{"resources":{}}}"#;
+        let pool: Pool = serde_json::from_str(text).unwrap();
+        assert_eq!(pool.phase(), None);
+        assert_eq!(pool.display_name(), Some("pool-ae01"));
+        assert_eq!(pool.nodes(), (0, 1));
+    }
+
+    #[test]
+    fn resource_status_reads_both_editions() {
+        let new: PoolResourceStatus =
+            serde_json::from_str(r#"{"available":[{"flavor":"f","count":2}]}"#).unwrap();
+        let old: PoolResourceStatus =
+            serde_json::from_str(r#"{"available":{"flavor":"f","count":2}}"#).unwrap();
+        assert_eq!(new, old);
+    }
+
+    #[test]
+    fn numeric_strings_accept_numbers_and_send_strings() {
+        let v: RootVolume = serde_json::from_str(r#"{"volumeType":"SSD","size":100}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"volumeType":"SSD","size":"100"}"#
+        );
+        assert!(serde_json::from_str::<RootVolume>(r#"{"size":1.5}"#).is_err());
+    }
+}
