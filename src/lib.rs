@@ -5,7 +5,11 @@
 
 pub mod auth;
 pub mod cli;
+pub mod commands;
+pub mod diagnostic;
 pub mod duration;
 pub mod error;
 pub mod manifest;
 pub mod model;
+pub mod output;
+pub mod validate;

@@ -1,0 +1,263 @@
+//! Checks a parsed document against the manifest's shape: unknown fields
+//! (with the nearest known name), wrong types, and scalars that must become
+//! strings. It records where every field stood, and yields the JSON value the
+//! typed request is read from.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::node::{Node, NodeValue, Pos};
+use super::shape::Shape;
+use crate::diagnostic::{FieldPath, Seg, Severity};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub path: FieldPath,
+    pub message: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub value: Value,
+    pub positions: HashMap<FieldPath, Pos>,
+    pub findings: Vec<Finding>,
+}
+
+pub fn walk(doc: &Node, shape: &Shape, unknown: Severity) -> Walked {
+    let mut w = Walked::default();
+    w.positions.insert(FieldPath::root(), doc.pos);
+    let mut walker = Walker {
+        out: &mut w,
+        unknown,
+    };
+    let value = walker.node(doc, shape, &FieldPath::root());
+    w.value = value.unwrap_or(Value::Null);
+    w
+}
+
+struct Walker<'a> {
+    out: &'a mut Walked,
+    unknown: Severity,
+}
+
+/// Label and annotation values are strings to the API, but people write
+/// `billing.mode: 0`; those are converted with a warning (DESIGN.md §4).
+fn stringifies(path: &FieldPath) -> bool {
+    matches!(
+        path.0.as_slice(),
+        [Seg::Key(m), Seg::Key(l), ..] if m == "metadata" && (l == "labels" || l == "annotations")
+    )
+}
+
+impl Walker<'_> {
+    fn find(&mut self, severity: Severity, path: &FieldPath, pos: Pos, message: String) {
+        self.out.findings.push(Finding {
+            severity,
+            path: path.clone(),
+            message,
+            pos,
+        });
+    }
+
+    /// The checked value, or `None` when it is absent (null) or was rejected.
+    fn node(&mut self, node: &Node, shape: &Shape, path: &FieldPath) -> Option<Value> {
+        let v = &node.value;
+        if matches!(v, NodeValue::Null) {
+            return None;
+        }
+        match (shape, v) {
+            (Shape::Any, _) => Some(node.to_json()),
+            (Shape::Str, NodeValue::Str(s)) => Some(Value::String(s.clone())),
+            (
+                Shape::Str,
+                NodeValue::Bool(_) | NodeValue::Int(_) | NodeValue::UInt(_) | NodeValue::Float(_),
+            ) if stringifies(path) => {
+                let text = v.scalar_text().unwrap_or_default();
+                self.find(
+                    Severity::Warning,
+                    path,
+                    node.pos,
+                    format!(
+                        "{} {text} converted to the string \"{text}\"; quote it to say so",
+                        v.kind()
+                    ),
+                );
+                Some(Value::String(text))
+            }
+            (Shape::NumStr, NodeValue::Str(s)) => Some(Value::String(s.clone())),
+            (Shape::NumStr, NodeValue::Int(_) | NodeValue::UInt(_)) => {
+                Some(Value::String(v.scalar_text().unwrap_or_default()))
+            }
+            (Shape::Int, NodeValue::Int(i)) => Some(Value::from(*i)),
+            (Shape::Bool, NodeValue::Bool(b)) => Some(Value::Bool(*b)),
+            (Shape::Array(item), NodeValue::Seq(items)) => Some(Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| {
+                        let p = path.index(i);
+                        self.out.positions.insert(p.clone(), n.pos);
+                        self.node(n, item, &p)
+                    })
+                    .collect(),
+            )),
+            (Shape::Object { fields, other }, NodeValue::Map(entries)) => {
+                let mut map = Map::new();
+                for (key, child) in entries {
+                    let p = path.key(&key.name);
+                    self.out.positions.insert(p.clone(), key.pos);
+                    let child_shape = match fields.iter().find(|(n, _)| *n == key.name) {
+                        Some((_, s)) => s,
+                        None => match other {
+                            Some(s) => s.as_ref(),
+                            None => {
+                                let names: Vec<&str> =
+                                    fields.iter().map(|(n, _)| n.as_str()).collect();
+                                let message = match suggest(&key.name, &names) {
+                                    Some(near) => format!("unknown field, did you mean `{near}`?"),
+                                    None => {
+                                        format!("unknown field; known here: {}", names.join(", "))
+                                    }
+                                };
+                                let message = if self.unknown == Severity::Warning {
+                                    format!("{message} (sent as it is: --validate warn)")
+                                } else {
+                                    message
+                                };
+                                self.find(self.unknown, &p, key.pos, message);
+                                map.insert(key.name.clone(), child.to_json());
+                                continue;
+                            }
+                        },
+                    };
+                    if let Some(value) = self.node(child, child_shape, &p) {
+                        map.insert(key.name.clone(), value);
+                    }
+                }
+                Some(Value::Object(map))
+            }
+            _ => {
+                let found = match v.scalar_text() {
+                    Some(t) if matches!(v, NodeValue::Str(_)) => format!("{} (\"{t}\")", v.kind()),
+                    Some(t) => format!("{} ({t})", v.kind()),
+                    None => v.kind().to_string(),
+                };
+                let hint = match (shape, v) {
+                    (Shape::Int, NodeValue::Str(s)) if s.trim().parse::<i64>().is_ok() => {
+                        "; remove the quotes"
+                    }
+                    (Shape::Str, _) => "; quote it",
+                    (Shape::Array(_), _) => "; write it as a list, e.g. [a, b]",
+                    _ => "",
+                };
+                self.find(
+                    Severity::Error,
+                    path,
+                    node.pos,
+                    format!("expected {}, found {found}{hint}", shape.describe()),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The known name nearest to a misspelt one, if any is near enough.
+pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = if c.to_ascii_lowercase() == lower {
+            0
+        } else {
+            edit_distance(&lower, &c.to_ascii_lowercase())
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let limit = (name.chars().count() / 3).max(2);
+    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
+}
+
+/// Damerau-Levenshtein (optimal string alignment) distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::shape::request_shape;
+
+    fn run(yaml: &str) -> Walked {
+        let docs: Vec<Node> = serde_saphyr::from_str_multiple(yaml).unwrap();
+        walk(&docs[0], request_shape(), Severity::Error)
+    }
+
+    #[test]
+    fn suggestions() {
+        let known = ["flavor", "count", "maxCount", "azs"];
+        assert_eq!(suggest("maxcount", &known), Some("maxCount"));
+        assert_eq!(suggest("flavour", &known), Some("flavor"));
+        assert_eq!(suggest("cuont", &known), Some("count"));
+        assert_eq!(suggest("zzzzzzzzz", &known), None);
+    }
+
+    #[test]
+    fn unknown_field_named_with_position_and_suggestion() {
+        let w = run("spec:\n  resources:\n  - flavor: f\n    maxcount: 2\n");
+        assert_eq!(w.findings.len(), 1);
+        let f = &w.findings[0];
+        assert_eq!(f.path.to_string(), "spec.resources[0].maxcount");
+        assert_eq!(f.message, "unknown field, did you mean `maxCount`?");
+        assert_eq!((f.pos.line, f.pos.column), (4, 5));
+        // Kept for pass-through.
+        assert_eq!(w.value["spec"]["resources"][0]["maxcount"], 2);
+    }
+
+    #[test]
+    fn type_errors_and_conversions() {
+        let w = run(
+            "metadata:\n  annotations:\n    os.modelarts/billing.mode: 0\nspec:\n  resources:\n  - count: \"2\"\n    rootVolume: {size: 100}\n",
+        );
+        let msgs: Vec<String> = w
+            .findings
+            .iter()
+            .map(|f| format!("{}: {}", f.path, f.message))
+            .collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "metadata.annotations.\"os.modelarts/billing.mode\": an integer 0 converted to the string \"0\"; quote it to say so",
+                "spec.resources[0].count: expected an integer, found a string (\"2\"); remove the quotes",
+            ]
+        );
+        assert_eq!(w.findings[0].severity, Severity::Warning);
+        assert_eq!(w.value["spec"]["resources"][0]["rootVolume"]["size"], "100");
+        assert!(w.value["spec"]["resources"][0].get("count").is_none());
+    }
+}
