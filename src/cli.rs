@@ -163,8 +163,8 @@ pub enum ValidateMode {
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// Manifest file (YAML or JSON), repeatable; - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    /// Manifest files (YAML or JSON), repeatable; - reads stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", num_args = 1..)]
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -303,7 +303,7 @@ pub struct PoolFlags {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Manifest files (YAML or JSON); - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
 
     /// Unknown fields: strict (error) or warn.

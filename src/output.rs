@@ -105,7 +105,11 @@ impl Printer {
             Severity::Warning => self.paint("warning", "1;33"),
         };
         let location = location(&d.origin, fallback_file);
-        format!("{location}: {label}: {}: {}", d.path, d.message)
+        if d.path == crate::diagnostic::FieldPath::root().to_string() {
+            format!("{location}: {label}: {}", d.message)
+        } else {
+            format!("{location}: {label}: {}: {}", d.path, d.message)
+        }
     }
 
     /// Diagnostics of `create`: errors always, warnings unless quiet.

@@ -289,7 +289,7 @@ pub fn parse_text(
                 .location()
                 .map(|l| (l.line(), l.column()))
                 .unwrap_or((0, 0));
-            let message = first_line(&e.without_snippet().to_string());
+            let message = plain_parse_message(&first_line(&e.without_snippet().to_string()));
             Diagnostic {
                 severity: Severity::Error,
                 path: path_near(text, pos.0 as usize).to_string(),
@@ -343,6 +343,35 @@ pub fn parse_text(
         docs.push(doc);
     }
     Ok(docs)
+}
+
+/// serde-saphyr's words for budget breaches and duplicates, said the way a
+/// person who wrote the file can act on.
+fn plain_parse_message(raw: &str) -> String {
+    // Positions are printed in front already.
+    let text = match raw.find(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw,
+    };
+    if text.contains("budget breached: Depth") || text.contains("recursion limit") {
+        return format!(
+            "nested too deeply (a pool manifest needs fewer than 10 levels; the limit is {})",
+            48
+        );
+    }
+    if text.contains("budget breached")
+        && ["Alias", "Anchor", "RecordedAnchor"].iter().any(|k| text.contains(k))
+    {
+        return "aliases expand to too many values (an alias bomb?); write the values out".into();
+    }
+    if text.contains("budget breached") {
+        return "too many values for a pool manifest; is this the right file?".into();
+    }
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest);
+        return format!("duplicate key `{key}`: a key appears once in a mapping; remove one of them");
+    }
+    text.to_string()
 }
 
 fn first_line(s: &str) -> String {

@@ -170,10 +170,14 @@ pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = if c.to_ascii_lowercase() == lower {
+        let cl = c.to_ascii_lowercase();
+        let d = if cl == lower {
             0
+        } else if cl.len() >= 3 && lower.len() >= 3 && (lower.starts_with(&cl) || cl.starts_with(&lower)) {
+            // `Training` for `Train`, `max` for `maxCount`.
+            1
         } else {
-            edit_distance(&lower, &c.to_ascii_lowercase())
+            edit_distance(&lower, &cl)
         };
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
@@ -224,6 +228,7 @@ mod tests {
         assert_eq!(suggest("maxcount", &known), Some("maxCount"));
         assert_eq!(suggest("flavour", &known), Some("flavor"));
         assert_eq!(suggest("cuont", &known), Some("count"));
+        assert_eq!(suggest("Training", &["Train", "Infer"]), Some("Train"));
         assert_eq!(suggest("zzzzzzzzz", &known), None);
     }
 

@@ -1,0 +1,257 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_poolctl_global_optspecs
+    string join \n region= endpoint= project-id= iam-endpoint= o/output= q/quiet v/verbose ca-bundle= request-timeout= emulator h/help V/version
+end
+
+function __fish_poolctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_poolctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_poolctl_using_subcommand
+    set -l cmd (__fish_poolctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c poolctl -n "__fish_poolctl_needs_command" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_needs_command" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_needs_command" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c poolctl -n "__fish_poolctl_needs_command" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "create" -d 'Create pools from manifests and/or flags'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "validate" -d 'Check manifests locally; never touches the network'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "list" -d 'List pools'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "delete" -d 'Delete a pool'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "emulator" -d 'Serve a local emulator of the pool API'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s f -l filename -d 'Manifest files (YAML or JSON), repeatable; - reads stdin' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l name -d 'Pool name (the os.modelarts/name label)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l type -d 'Pool type [default: Dedicate]' -r -f -a "Dedicate\t''
+Logical\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l flavor -d 'Resource flavor, e.g. modelarts.vm.cpu.8ud' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l count -d 'Node count of the flavor' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l max-count -d 'Elastic maximum of the flavor (logical pools)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l resource -d 'A flavor and its counts, repeatable: flavor=F,count=N[,maxCount=M][,az=AZ:N]...' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l scope -d 'Job types, comma-separated: Train, Infer, Notebook' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l network -d 'Network name (spec.network.name)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l vpc-id -d 'VPC ID of a privileged pool (with --subnet-id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l subnet-id -d 'Subnet ID of a privileged pool (with --vpc-id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l workspace-id -d 'Workspace ID (label os.modelarts/workspace.id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l description -d 'Description (annotation os.modelarts/description)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l sharing -d 'Sharing (label os.modelarts/sharing)' -r -f -a "shared\t''
+unshared\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l node-prefix -d 'Node name prefix (label os.modelarts/node.prefix)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l parent -d 'Parent pool ID of a logical sub-pool' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l container-cidr -d 'Container network CIDR (spec.containerNetwork.cidr)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l service-cidr -d 'Kubernetes service CIDR (spec.kubernetesSvcIpRange)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l master-az -d 'AZ of a master node, repeatable' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l gpu-driver -d 'GPU driver version' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l npu-driver -d 'NPU driver version' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l driver-update-strategy -d 'Driver upgrade policy' -r -f -a "force\t''
+idle\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l cluster-flavor -d 'Cluster flavor of a standard pool' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l label -d 'Any other label, repeatable: K=V' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l annotation -d 'Any other annotation, repeatable: K=V' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l wait-timeout -d 'How long --wait waits, e.g. 90m, 1h30m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l if-exists -d 'What to do when a pool with the same name exists' -r -f -a "fail\t'Exit 5 when a pool with the name exists'
+reuse\t'Adopt the existing pool (and wait for it with --wait)'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l validate -d 'Unknown fields: strict (error) or warn (warn and send them)' -r -f -a "strict\t'Unknown fields are errors'
+warn\t'Unknown fields are warnings and are sent as they are'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l dry-run -d 'Print the request body that would be sent, and send nothing'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l wait -d 'Follow the pool until it is Running or has failed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-secrets -d 'Show secret values (userLogin.password) instead of <redacted>'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s f -l filename -d 'Manifest files (YAML or JSON); - reads stdin' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l validate -d 'Unknown fields: strict (error) or warn' -r -f -a "strict\t'Unknown fields are errors'
+warn\t'Unknown fields are warnings and are sent as they are'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-secrets -d 'Show secret values instead of <redacted>'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s l -l label-selector -d 'Only pools with this label, e.g. os.modelarts/name=pool-ae01' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l status -d 'Only pools in this state' -r -f -a "created\t''
+failed\t''
+creating\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l for -d 'The state to wait for' -r -f -a "running\t''
+deleted\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l wait-timeout -d 'How long to wait, e.g. 90m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait-timeout -d 'How long --wait waits' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pool is gone'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l listen -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-time -d 'Time for a pool to go from Creating to Running' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "429:0.2,5xx:0.1,latency=300ms,reset-after:0.05" (see docs/emulator.md)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l seed -d 'Seed of the fault injection, for reproducible runs' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l state -d 'Keep pools in this file across restarts (written atomically)' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "validate" -d 'Check manifests locally; never touches the network'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "list" -d 'List pools'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "delete" -d 'Delete a pool'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "emulator" -d 'Serve a local emulator of the pool API'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
