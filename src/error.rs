@@ -70,6 +70,12 @@ pub enum Error {
     #[error("no credentials found")]
     NoCredentials { looked_at: Vec<String> },
 
+    /// Credentials were found but cannot be used (only an AK, or only an SK,
+    /// or an unreadable credentials file). The message names what is missing
+    /// and never holds a secret value.
+    #[error("{message}")]
+    InvalidCredentials { message: String },
+
     #[error("{what}: authentication failed: {api}")]
     Auth { what: String, api: ApiError },
 
@@ -125,7 +131,9 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Usage { .. } | Error::Manifest(_) | Error::Invalid { .. } => ExitCode::Usage,
-            Error::NoCredentials { .. } | Error::Auth { .. } => ExitCode::Auth,
+            Error::NoCredentials { .. } | Error::InvalidCredentials { .. } | Error::Auth { .. } => {
+                ExitCode::Auth
+            }
             Error::AlreadyExists { .. } => ExitCode::AlreadyExists,
             Error::Api { .. } => ExitCode::ApiRejected,
             Error::PoolFailed { .. } => ExitCode::PoolFailed,
@@ -189,6 +197,12 @@ mod tests {
                 3,
             ),
             (Error::NoCredentials { looked_at: vec![] }, 4),
+            (
+                Error::InvalidCredentials {
+                    message: "x".into(),
+                },
+                4,
+            ),
             (
                 Error::Auth {
                     what: "x".into(),

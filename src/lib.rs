@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod commands;
 pub mod diagnostic;
 pub mod duration;

@@ -26,7 +26,7 @@ fn input_parts(v: &Value) -> (Pairs, Pairs, Vec<u8>) {
         })
         .collect();
     // The SDK adds Host and X-Project-Id (and X-Security-Token) before signing.
-    let mut headers: Vec<(String, String)> = input["headers_before_signing"]
+    let mut headers: Pairs = input["headers_before_signing"]
         .as_object()
         .unwrap()
         .iter()

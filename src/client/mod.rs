@@ -1,0 +1,844 @@
+//! The only module that talks to the network (DESIGN.md §1): HTTP, signing,
+//! retries, error mapping. It prints nothing: everything worth showing goes
+//! to an [`Observer`] as a [`ClientEvent`], and the output module decides.
+//!
+//! # Retries (DESIGN.md §3)
+//! - GET and DELETE: retried on connect errors, timeouts, resets, incomplete
+//!   answers, 429 (honouring `Retry-After` in seconds, capped) and 5xx, with
+//!   exponential backoff and jitter, bounded by [`RetryPolicy::max_attempts`]
+//!   and [`RetryPolicy::max_elapsed`].
+//! - POST (create) is resent only when the request provably did not reach the
+//!   service: connect failure, 429, 503. After an ambiguous failure (timeout,
+//!   reset, cut-off answer, 500/502/504 or another 5xx, or a 2xx whose body
+//!   is not a pool) the pool is looked up by its name label first. One created
+//!   no earlier than this create began (less [`RetryPolicy::clock_skew`]) is
+//!   ours and is adopted ([`Created::Adopted`]); an older one means the name
+//!   was already taken (exit 5); none means it is safe to resend. A 409 to a
+//!   resent POST after an ambiguous failure leads to the same lookup.
+//!
+//! # Cancellation
+//! Every future here can be dropped at any await point (e.g. from a
+//! `tokio::select!` against Ctrl-C): no state outlives it, and no request is
+//! sent after it is dropped.
+
+mod trace;
+mod transport;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::auth::{signer, Credentials, Target};
+use crate::cli::GlobalArgs;
+use crate::error::{ApiError, Error};
+use crate::model::{Pool, PoolList};
+
+use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
+
+/// `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("poolctl/", env!("CARGO_PKG_VERSION"));
+
+/// The label that holds the name a person gave a pool.
+pub const NAME_LABEL: &str = "os.modelarts/name";
+
+// ---------------------------------------------------------------- events
+
+/// What the client reports while it works. The client prints nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEvent {
+    /// A request is about to be sent (`attempt` counts from 1).
+    Request {
+        method: String,
+        url: String,
+        attempt: u32,
+    },
+    /// A complete answer arrived.
+    Response {
+        status: u16,
+        request_id: Option<String>,
+        elapsed: Duration,
+    },
+    /// The client waits `after`, then makes attempt number `attempt`.
+    Retry {
+        reason: String,
+        after: Duration,
+        attempt: u32,
+    },
+    /// A create had an ambiguous failure and the pool `name` (its
+    /// `metadata.name`), found by its label, is taken as ours.
+    Adopting { name: String },
+    /// `-vv`: a request or answer in full, secrets shown as `<redacted>`.
+    /// Only sent when [`Observer::wants_trace`] is true.
+    Trace(String),
+}
+
+/// Receives [`ClientEvent`]s; the output module implements it.
+pub trait Observer: Send + Sync {
+    fn event(&self, e: ClientEvent);
+
+    /// Whether to build [`ClientEvent::Trace`] events at all (they cost).
+    fn wants_trace(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoObserver;
+
+impl Observer for NoObserver {
+    fn event(&self, _: ClientEvent) {}
+}
+
+// ---------------------------------------------------------------- results
+
+/// A pool as the service returned it.
+///
+/// `raw` holds `spec.userLogin.password` if the service returned it: whoever
+/// prints `raw` redacts it (DESIGN.md §2). `Debug` redacts it already.
+#[derive(Clone, PartialEq)]
+pub struct Fetched {
+    /// Exactly as returned, key order kept, unknown fields included.
+    pub raw: Value,
+    /// The same, typed, for decisions and text output.
+    pub pool: Pool,
+}
+
+impl std::fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `model::PoolUserLogin` derives Debug with its password, so the typed
+        // pool is summarised rather than printed.
+        let mut raw = self.raw.clone();
+        trace::redact_passwords(&mut raw);
+        f.debug_struct("Fetched")
+            .field("raw", &raw)
+            .field("name", &self.pool.name())
+            .field("display_name", &self.pool.display_name())
+            .field("phase", &self.pool.phase())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Fetched {
+    fn from_value(raw: Value) -> Result<Fetched, String> {
+        if !raw.is_object() {
+            return Err("the answer is not a JSON object".into());
+        }
+        let pool = serde_json::from_value(raw.clone())
+            .map_err(|e| format!("the answer is not a pool: {e}"))?;
+        Ok(Fetched { raw, pool })
+    }
+
+    fn from_body(body: &[u8]) -> Result<Fetched, String> {
+        let raw: Value =
+            serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?;
+        Fetched::from_value(raw)
+    }
+}
+
+/// The outcome of [`Client::create_pool`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// The service answered the create.
+    New(Fetched),
+    /// The create's answer was lost; this pool, found by its name label and
+    /// created after the create began, is ours.
+    Adopted(Fetched),
+}
+
+impl Created {
+    pub fn fetched(&self) -> &Fetched {
+        match self {
+            Created::New(f) | Created::Adopted(f) => f,
+        }
+    }
+
+    pub fn into_fetched(self) -> Fetched {
+        match self {
+            Created::New(f) | Created::Adopted(f) => f,
+        }
+    }
+
+    pub fn is_adopted(&self) -> bool {
+        matches!(self, Created::Adopted(_))
+    }
+}
+
+// ---------------------------------------------------------------- config
+
+/// How hard the client tries (DESIGN.md §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (POST sends included).
+    pub max_attempts: u32,
+    /// No wait is started that would end later than this after the first
+    /// attempt began.
+    pub max_elapsed: Duration,
+    /// First backoff delay; it doubles, with jitter of up to +100%.
+    pub min_delay: Duration,
+    /// Largest backoff delay before jitter.
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is cut to it.
+    pub retry_after_cap: Duration,
+    /// Clock skew allowed when deciding that a pool found after an ambiguous
+    /// create is ours.
+    pub clock_skew: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            max_elapsed: Duration::from_secs(60),
+            min_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(15),
+            retry_after_cap: Duration::from_secs(30),
+            clock_skew: Duration::from_secs(2),
+        }
+    }
+}
+
+static SEED_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A seed that differs between processes and calls, so that many clients
+/// that failed together do not retry together (backon's own seed is fixed
+/// without its `std` feature).
+fn jitter_seed() -> u64 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    nanos
+        ^ (u64::from(std::process::id()) << 32)
+        ^ SEED_COUNTER
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl RetryPolicy {
+    fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_min_delay(self.min_delay)
+            .with_max_delay(self.max_delay)
+            .with_factor(2.0)
+            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
+            .with_jitter()
+            .with_jitter_seed(jitter_seed())
+    }
+
+    /// The wait before the next attempt: `Retry-After` (capped) when the
+    /// service gave one, else the backoff's; `None` when out of attempts or
+    /// when the wait would end past `max_elapsed`.
+    fn next_wait(
+        &self,
+        failure: &Failure,
+        backoff: Option<Duration>,
+        started: Instant,
+    ) -> Option<Duration> {
+        let backoff = backoff?;
+        let wait = match failure.retry_after() {
+            Some(ra) => ra.min(self.retry_after_cap),
+            None => backoff,
+        };
+        (started.elapsed() + wait <= self.max_elapsed).then_some(wait)
+    }
+}
+
+/// Everything [`Client::new`] needs.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub endpoint: String,
+    pub iam_endpoint: Option<String>,
+    pub project_id: Option<String>,
+    pub credentials: Credentials,
+    /// Time limit of each HTTP request, connection and answer included.
+    pub request_timeout: Duration,
+    /// Extra PEM roots, trusted beside the system's.
+    pub ca_bundle: Option<PathBuf>,
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    pub fn from_target(target: &Target, args: &GlobalArgs) -> ClientConfig {
+        ClientConfig {
+            endpoint: target.endpoint.clone(),
+            iam_endpoint: target.iam_endpoint.clone(),
+            project_id: target.project_id.clone(),
+            credentials: target.credentials.clone(),
+            request_timeout: args.request_timeout,
+            ca_bundle: args.ca_bundle.clone(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- client
+
+/// The HTTP client of the pool API and of the IAM project lookup.
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: BaseUrl,
+    iam: Option<BaseUrl>,
+    project_id: Option<String>,
+    credentials: Credentials,
+    request_timeout: Duration,
+    policy: RetryPolicy,
+    observer: Arc<dyn Observer>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint.host)
+            .field("project_id", &self.project_id)
+            .field("credentials", &self.credentials)
+            .field("request_timeout", &self.request_timeout)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Error> {
+    let shown = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::usage(format!("--ca-bundle {shown}: cannot read it: {e}")))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&bytes).map_err(|e| {
+        Error::usage(format!(
+            "--ca-bundle {shown}: not a PEM file of certificates: {e}"
+        ))
+    })?;
+    if certs.is_empty() {
+        return Err(Error::usage_hint(
+            format!("--ca-bundle {shown}: no certificate in it"),
+            "give a PEM file with -----BEGIN CERTIFICATE----- blocks",
+        ));
+    }
+    Ok(certs)
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig, observer: Arc<dyn Observer>) -> Result<Client, Error> {
+        // reqwest is built without a default provider; ours is ring. A second
+        // install (another client, a test) is refused, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+
+        let endpoint = BaseUrl::parse("--endpoint", &cfg.endpoint)?;
+        let iam = cfg
+            .iam_endpoint
+            .as_deref()
+            .map(|u| BaseUrl::parse("--iam-endpoint", u))
+            .transpose()?;
+        if let Some(p) = &cfg.project_id {
+            segment("project id", p)?;
+        }
+        if cfg.request_timeout.is_zero() {
+            return Err(Error::usage("--request-timeout must be more than 0"));
+        }
+        // Give up connecting a little before the whole request times out, so
+        // a connection that never came up is known not to have carried the
+        // request (which matters for POST).
+        let connect_timeout = (cfg.request_timeout / 2).min(Duration::from_secs(30));
+
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(cfg.request_timeout)
+            .connect_timeout(connect_timeout)
+            // A signed request must not be replayed to another host.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(path) = &cfg.ca_bundle {
+            builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+        }
+        let http = builder.build().map_err(|e| match &cfg.ca_bundle {
+            Some(path) => Error::usage(format!(
+                "--ca-bundle {}: cannot use it: {e}",
+                path.display()
+            )),
+            None => Error::Internal(anyhow::anyhow!("cannot set up HTTP: {e}")),
+        })?;
+
+        Ok(Client {
+            http,
+            endpoint,
+            iam,
+            project_id: cfg.project_id,
+            credentials: cfg.credentials,
+            request_timeout: cfg.request_timeout,
+            policy: cfg.retry,
+            observer,
+        })
+    }
+
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// Sets the project id, e.g. after [`Client::lookup_project`].
+    pub fn set_project_id(&mut self, id: &str) -> Result<(), Error> {
+        segment("project id", id)?;
+        self.project_id = Some(id.to_string());
+        Ok(())
+    }
+
+    /// The project id: the one configured, else looked up through IAM from
+    /// `region` and kept.
+    pub async fn ensure_project(&mut self, region: Option<&str>) -> Result<String, Error> {
+        if let Some(p) = &self.project_id {
+            return Ok(p.clone());
+        }
+        let Some(region) = region else {
+            return Err(Error::usage_hint(
+                "no project id, and no region to look it up from",
+                "set --project-id, or --region so it is looked up through IAM",
+            ));
+        };
+        let id = self.lookup_project(region).await?;
+        self.set_project_id(&id)?;
+        Ok(id)
+    }
+
+    fn project(&self) -> Result<&str, Error> {
+        self.project_id.as_deref().ok_or_else(|| {
+            Error::usage_hint(
+                "no project id",
+                "set --project-id, or --region so it is looked up through IAM",
+            )
+        })
+    }
+
+    fn secret_list(&self) -> Vec<&str> {
+        self.credentials.secrets()
+    }
+
+    /// GET or DELETE with retries (connect errors, timeouts, resets, 429, 5xx).
+    async fn send_idempotent(&self, call: &Call<'_>, what: &str) -> Result<Reply, Error> {
+        let attempts = AtomicU32::new(0);
+        let started = Instant::now();
+        let (attempts_ref, policy) = (&attempts, &self.policy);
+        let result = (|| async move {
+            let n = attempts_ref.fetch_add(1, Ordering::Relaxed) + 1;
+            self.attempt(call, n).await
+        })
+        .retry(policy.backoff())
+        .sleep(tokio::time::sleep)
+        .when(Failure::retryable_idempotent)
+        .adjust(|failure, backoff| policy.next_wait(failure, backoff, started))
+        .notify(|failure, after| {
+            self.observer.event(ClientEvent::Retry {
+                reason: failure.reason(),
+                after,
+                attempt: attempts_ref.load(Ordering::Relaxed) + 1,
+            })
+        })
+        .await;
+        result.map_err(|failure| {
+            failure_error(
+                what,
+                failure,
+                attempts.load(Ordering::Relaxed),
+                &self.secret_list(),
+            )
+        })
+    }
+
+    async fn get_value(&self, call: &Call<'_>, what: &str) -> Result<Value, Error> {
+        let reply = self.send_idempotent(call, what).await?;
+        serde_json::from_slice(&reply.body).map_err(|e| Error::Unavailable {
+            what: what.to_string(),
+            detail: format!("HTTP {}, but the answer is not JSON: {e}", reply.status),
+        })
+    }
+
+    fn pool_path(&self, name: Option<&str>) -> Result<String, Error> {
+        let project = segment("project id", self.project()?)?;
+        Ok(match name {
+            Some(n) => format!("/v2/{project}/pools/{}", segment("pool name", n)?),
+            None => format!("/v2/{project}/pools"),
+        })
+    }
+
+    fn call<'a>(&'a self, method: Method, path: String, body: &'a [u8]) -> Call<'a> {
+        Call {
+            method,
+            base: &self.endpoint,
+            path,
+            query: Vec::new(),
+            body,
+            project_id: self.project_id.as_deref(),
+        }
+    }
+
+    /// The id of the IAM project named after `region`
+    /// (`GET {iam}/v3/projects?name={region}`). None or several: exit 3.
+    pub async fn lookup_project(&self, region: &str) -> Result<String, Error> {
+        let what = format!("look up the project of region {region} through IAM");
+        let Some(iam) = &self.iam else {
+            return Err(Error::usage_hint(
+                "no IAM endpoint to look the project id up",
+                "set --project-id, or --iam-endpoint / --region",
+            ));
+        };
+        let call = Call {
+            method: Method::GET,
+            base: iam,
+            path: "/v3/projects".into(),
+            query: vec![("name".into(), region.to_string())],
+            body: b"",
+            project_id: None,
+        };
+        let value = self.get_value(&call, &what).await?;
+        let projects = value
+            .get("projects")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let ids: Vec<&str> = projects
+            .iter()
+            .filter_map(|p| p.get("id").and_then(Value::as_str))
+            .collect();
+        let message = match ids.as_slice() {
+            [id] => {
+                segment("project id", id)?;
+                return Ok(id.to_string());
+            }
+            [] => format!("IAM has no project named {region}"),
+            several => format!(
+                "IAM has {} projects named {region}: {}",
+                several.len(),
+                several.join(", ")
+            ),
+        };
+        Err(Error::Api {
+            what,
+            api: ApiError {
+                status: 200,
+                error_code: None,
+                error_msg: Some(format!("{message}; give the project with --project-id")),
+                request_id: None,
+            },
+        })
+    }
+
+    /// `GET /v2/{project}/pools/{name}`; 404 is [`Error::Api`] with the API's body.
+    pub async fn show_pool(&self, name: &str) -> Result<Fetched, Error> {
+        let what = format!("get pool {name}");
+        let call = self.call(Method::GET, self.pool_path(Some(name))?, b"");
+        let value = self.get_value(&call, &what).await?;
+        Fetched::from_value(value).map_err(|detail| Error::Unavailable { what, detail })
+    }
+
+    /// `GET /v2/{project}/pools` with optional `labelSelector` and `status`.
+    pub async fn list_pools(
+        &self,
+        label_selector: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<Fetched>, Error> {
+        let what = "list pools".to_string();
+        let mut call = self.call(Method::GET, self.pool_path(None)?, b"");
+        if let Some(s) = label_selector {
+            call.query.push(("labelSelector".into(), s.to_string()));
+        }
+        if let Some(s) = status {
+            call.query.push(("status".into(), s.to_string()));
+        }
+        let value = self.get_value(&call, &what).await?;
+        let list: PoolList = serde_json::from_value(value).map_err(|e| Error::Unavailable {
+            what: what.clone(),
+            detail: format!("the answer is not a list of pools: {e}"),
+        })?;
+        list.items
+            .into_iter()
+            .map(Fetched::from_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|detail| Error::Unavailable { what, detail })
+    }
+
+    /// The pools whose `os.modelarts/name` label is `display_name` (asked of
+    /// the service with `labelSelector`, and checked again here).
+    pub async fn find_by_label(&self, display_name: &str) -> Result<Vec<Fetched>, Error> {
+        let selector = format!("{NAME_LABEL}={display_name}");
+        let pools = self.list_pools(Some(&selector), None).await?;
+        Ok(pools
+            .into_iter()
+            .filter(|f| f.pool.display_name() == Some(display_name))
+            .collect())
+    }
+
+    /// `DELETE /v2/{project}/pools/{name}`: the pool, now `Deleting`.
+    pub async fn delete_pool(&self, name: &str) -> Result<Fetched, Error> {
+        let what = format!("delete pool {name}");
+        let call = self.call(Method::DELETE, self.pool_path(Some(name))?, b"");
+        let reply = self.send_idempotent(&call, &what).await?;
+        if reply.body.iter().all(u8::is_ascii_whitespace) {
+            // Some gateways answer a delete with no body.
+            return Ok(Fetched {
+                raw: Value::Object(Default::default()),
+                pool: Pool::default(),
+            });
+        }
+        Fetched::from_body(&reply.body).map_err(|detail| Error::Unavailable { what, detail })
+    }
+
+    /// `GET /v1/{project}/resourceflavors`, as returned.
+    pub async fn list_flavors(&self) -> Result<Value, Error> {
+        let project = segment("project id", self.project()?)?;
+        let call = self.call(Method::GET, format!("/v1/{project}/resourceflavors"), b"");
+        self.get_value(&call, "list resource flavors").await
+    }
+
+    /// `POST /v2/{project}/pools` with `body`, whose `os.modelarts/name` label
+    /// is `display_name`. See the module documentation for when it is resent
+    /// and when a pool is adopted.
+    pub async fn create_pool(&self, body: &[u8], display_name: &str) -> Result<Created, Error> {
+        let what = format!("create pool {display_name}");
+        let call = self.call(Method::POST, self.pool_path(None)?, body);
+        let secrets = self.secret_list();
+        let began_unix = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let started = Instant::now();
+        let mut backoff = self.policy.backoff().build();
+        let mut ambiguous_seen = false;
+        let mut attempt: u32 = 0;
+
+        loop {
+            attempt += 1;
+            let failure = match self.attempt(&call, attempt).await {
+                Ok(reply) => match Fetched::from_body(&reply.body) {
+                    Ok(f) => return Ok(Created::New(f)),
+                    // Created, most likely, but unreadable: find it.
+                    Err(d) => Failure::Ambiguous(format!("HTTP {}, but {d}", reply.status)),
+                },
+                Err(f) => f,
+            };
+
+            let ambiguous = match &failure {
+                Failure::NotSent(_) => false,
+                Failure::Status(r) if r.status == 429 || r.status == 503 => false,
+                Failure::Status(r) if r.status == 409 && ambiguous_seen => {
+                    // Our earlier, unanswered create may be what conflicts.
+                    return match self.find_ours(display_name, began_unix).await {
+                        Ok(Lookup::Ours(f)) => Ok(self.adopt(f)),
+                        Ok(_) => Err(failure_error(&what, failure, attempt, &secrets)),
+                        Err(e) => Err(lookup_failed(&what, &failure, e)),
+                    };
+                }
+                Failure::Status(r) if r.status >= 500 => true,
+                Failure::Ambiguous(_) => true,
+                Failure::Status(_) | Failure::Local(_) => {
+                    return Err(failure_error(&what, failure, attempt, &secrets))
+                }
+            };
+
+            let wait = self.policy.next_wait(&failure, backoff.next(), started);
+            if ambiguous {
+                ambiguous_seen = true;
+                // Let the service settle before asking whether the pool is
+                // there; without a wait left, still ask, but do not resend.
+                if let Some(after) = wait {
+                    self.observer.event(ClientEvent::Retry {
+                        reason: format!(
+                            "{}; checking whether pool {display_name} was created",
+                            failure.reason()
+                        ),
+                        after,
+                        attempt: attempt + 1,
+                    });
+                    tokio::time::sleep(after).await;
+                }
+                match self.find_ours(display_name, began_unix).await {
+                    Ok(Lookup::Ours(f)) => return Ok(self.adopt(f)),
+                    Ok(Lookup::Older(f)) => {
+                        return Err(older_exists(&what, &f, &failure, &secrets))
+                    }
+                    Ok(Lookup::None) if wait.is_some() => continue,
+                    Ok(Lookup::None) => {
+                        return Err(failure_error(&what, failure, attempt, &secrets))
+                    }
+                    Err(e) => return Err(lookup_failed(&what, &failure, e)),
+                }
+            }
+
+            let Some(after) = wait else {
+                return Err(failure_error(&what, failure, attempt, &secrets));
+            };
+            self.observer.event(ClientEvent::Retry {
+                reason: failure.reason(),
+                after,
+                attempt: attempt + 1,
+            });
+            tokio::time::sleep(after).await;
+        }
+    }
+
+    fn adopt(&self, f: Fetched) -> Created {
+        self.observer.event(ClientEvent::Adopting {
+            name: f.pool.name().unwrap_or_default().to_string(),
+        });
+        Created::Adopted(f)
+    }
+
+    /// After an ambiguous create: is there a pool with the label, and is it ours?
+    async fn find_ours(&self, display_name: &str, began_unix: u64) -> Result<Lookup, Error> {
+        let found = self.find_by_label(display_name).await?;
+        let threshold = began_unix.saturating_sub(self.policy.clock_skew.as_secs());
+        let created = |f: &Fetched| {
+            f.pool
+                .metadata
+                .creation_timestamp
+                .as_deref()
+                .and_then(parse_timestamp)
+        };
+        let ours = found
+            .iter()
+            .filter(|f| created(f).is_some_and(|t| t >= threshold))
+            .max_by_key(|f| created(f));
+        if let Some(f) = ours {
+            return Ok(Lookup::Ours(f.clone()));
+        }
+        Ok(match found.into_iter().next() {
+            Some(f) => Lookup::Older(f),
+            None => Lookup::None,
+        })
+    }
+}
+
+enum Lookup {
+    Ours(Fetched),
+    Older(Fetched),
+    None,
+}
+
+fn lookup_failed(what: &str, failure: &Failure, e: Error) -> Error {
+    Error::Unavailable {
+        what: what.to_string(),
+        detail: format!(
+            "the create may have reached the service ({}), and looking for the pool failed: {e}; \
+             check with `poolctl list` before creating it again",
+            failure.reason()
+        ),
+    }
+}
+
+fn older_exists(what: &str, f: &Fetched, failure: &Failure, secrets: &[&str]) -> Error {
+    let api = match failure {
+        Failure::Status(r) => transport::api_error(r, secrets),
+        _ => ApiError {
+            status: 409,
+            ..ApiError::default()
+        },
+    };
+    Error::AlreadyExists {
+        what: format!(
+            "{what}: pool {} with this name was created at {}, before this command started",
+            f.pool.name().unwrap_or("?"),
+            f.pool
+                .metadata
+                .creation_timestamp
+                .as_deref()
+                .unwrap_or("an unknown time")
+        ),
+        api,
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 timestamp, with optional fraction
+/// and `Z`, `±HH:MM` or `±HHMM` offset (none means UTC).
+pub fn parse_timestamp(ts: &str) -> Option<u64> {
+    let ts = ts.trim();
+    let base = signer::unix_from_rfc3339(ts.get(..19)?)?;
+    let mut rest = &ts[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &frac[digits..];
+    }
+    let offset: i64 = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let hm: String = rest[1..].chars().filter(|c| *c != ':').collect();
+            if hm.len() != 4 || !hm.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let h: i64 = hm[..2].parse().ok()?;
+            let m: i64 = hm[2..].parse().ok()?;
+            sign * (h * 3600 + m * 60)
+        }
+    };
+    u64::try_from(base as i64 - offset).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:10Z"), Some(10));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:10.123456Z"), Some(10));
+        assert_eq!(parse_timestamp("1970-01-01T01:00:10+01:00"), Some(10));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:10-0000"), Some(10));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:10"), Some(10));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:10+1"), None);
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn waits_honour_retry_after_and_the_budget() {
+        let policy = RetryPolicy {
+            max_elapsed: Duration::from_secs(10),
+            retry_after_cap: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
+        let started = Instant::now();
+        let with_ra = |secs| {
+            Failure::Status(Reply {
+                status: 429,
+                request_id: None,
+                retry_after: Some(Duration::from_secs(secs)),
+                body: Vec::new(),
+            })
+        };
+        let one = Some(Duration::from_secs(1));
+        assert_eq!(
+            policy.next_wait(&with_ra(3), one, started),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            policy.next_wait(&with_ra(300), one, started),
+            Some(Duration::from_secs(5))
+        );
+        // Out of attempts: no wait, whatever Retry-After says.
+        assert_eq!(policy.next_wait(&with_ra(1), None, started), None);
+        // Past the time budget.
+        let f = Failure::NotSent("x".into());
+        assert_eq!(
+            policy.next_wait(&f, Some(Duration::from_secs(11)), started),
+            None
+        );
+    }
+
+    #[test]
+    fn backoff_is_bounded_and_jittered() {
+        let policy = RetryPolicy::default();
+        let delays: Vec<Duration> = policy.backoff().build().collect();
+        assert_eq!(delays.len(), 4);
+        for (i, d) in delays.iter().enumerate() {
+            let base = Duration::from_secs(1 << i).min(policy.max_delay);
+            assert!(*d >= base && *d <= base * 2, "{i}: {d:?}");
+        }
+        assert_ne!(jitter_seed(), jitter_seed());
+    }
+}
