@@ -216,11 +216,11 @@ impl Checker<'_> {
             );
         }
         if let Some(password) = spec.user_login.as_ref().and_then(|u| u.password.as_deref()) {
-            if let Err(why) = check_base64(password) {
-                // The value is a secret: describe it, never echo it.
+            if check_base64(password).is_err() {
+                // A secret: say nothing of what it holds, not even one character.
                 self.error(
                     &p("spec.userLogin.password"),
-                    format!("is not valid Base64: {why}"),
+                    "is not valid Base64 (the value is secret and not shown); encode the salted, encrypted password with Base64",
                 );
             }
         }
@@ -412,6 +412,16 @@ impl Checker<'_> {
                 self.error(&path.key("postInstall"), format!("is not valid Base64: {why}; encode the script, e.g. `base64 -w0 script.sh`"));
             }
         }
+        // The older edition's free map takes any key, so a misspelt known
+        // one would pass silently.
+        for key in ep.other.keys() {
+            if let Some(near) = suggest(key, &["dockerBaseSize", "postInstall"]) {
+                self.warn(
+                    &path.key(key),
+                    format!("not a known setting, did you mean `{near}`? (sent as it is)"),
+                );
+            }
+        }
         if let Some(size) = &ep.docker_base_size {
             if positive_int(size.as_str()).is_none() {
                 self.error(
@@ -471,7 +481,10 @@ impl Checker<'_> {
         if !data.is_empty() && configs.is_empty() {
             self.error(
                 &base.key("volumeGroupConfigs"),
-                "required when dataVolumes exist: one entry per volume group they use",
+                format!(
+                    "required when dataVolumes exist; they use {}",
+                    groups.join(", ")
+                ),
             );
         }
         for (j, cfg) in configs.iter().enumerate() {

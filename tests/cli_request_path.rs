@@ -118,30 +118,82 @@ fn the_seed_physical_example_loads_trailing_comma_and_all() {
 #[test]
 fn flags_alone_build_the_seed_request() {
     let r = run(poolctl().args([
-        "create", "--name", "pool-ae01", "--flavor", "modelarts.vm.cpu.8ud", "--count", "1",
-        "--network", "network-21e1", "--scope", "Train", "--dry-run", "-o", "json",
+        "create",
+        "--name",
+        "pool-ae01",
+        "--flavor",
+        "modelarts.vm.cpu.8ud",
+        "--count",
+        "1",
+        "--network",
+        "network-21e1",
+        "--scope",
+        "Train",
+        "--dry-run",
+        "-o",
+        "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut expected = seed_with_max_count();
     expected["spec"]["network"]["name"] = json!("network-21e1");
     let body: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(body, expected);
-    assert_eq!(r.stdout, serde_json::to_string_pretty(&expected).unwrap() + "\n");
+    assert_eq!(
+        r.stdout,
+        serde_json::to_string_pretty(&expected).unwrap() + "\n"
+    );
 }
 
 #[test]
 fn every_pool_flag_builds_the_body_a_manifest_would() {
     let r = run(poolctl().args([
-        "create", "--name", "pool-flags-01", "--type", "Dedicate",
-        "--resource", "flavor=modelarts.vm.gpu.t4u8,count=2,az=az1:1,az=az2:1",
-        "--resource", "flavor=modelarts.vm.cpu.8ud,count=1",
-        "--scope", "Train,Infer", "--vpc-id", "vpc-1", "--subnet-id", "subnet-1",
-        "--workspace-id", "ws-7", "--description", "from flags", "--sharing", "shared",
-        "--node-prefix", "ci", "--container-cidr", "172.16.0.0/16", "--service-cidr", "10.247.0.0/16",
-        "--master-az", "az1", "--master-az", "az2", "--gpu-driver", "470.57.02", "--npu-driver", "C78",
-        "--driver-update-strategy", "idle", "--ipv6", "--cluster-flavor", "cce.s2.small",
-        "--label", "team=ml", "--annotation", "os.modelarts/billing.mode=1",
-        "--dry-run", "-o", "json",
+        "create",
+        "--name",
+        "pool-flags-01",
+        "--type",
+        "Dedicate",
+        "--resource",
+        "flavor=modelarts.vm.gpu.t4u8,count=2,az=az1:1,az=az2:1",
+        "--resource",
+        "flavor=modelarts.vm.cpu.8ud,count=1",
+        "--scope",
+        "Train,Infer",
+        "--vpc-id",
+        "vpc-1",
+        "--subnet-id",
+        "subnet-1",
+        "--workspace-id",
+        "ws-7",
+        "--description",
+        "from flags",
+        "--sharing",
+        "shared",
+        "--node-prefix",
+        "ci",
+        "--container-cidr",
+        "172.16.0.0/16",
+        "--service-cidr",
+        "10.247.0.0/16",
+        "--master-az",
+        "az1",
+        "--master-az",
+        "az2",
+        "--gpu-driver",
+        "470.57.02",
+        "--npu-driver",
+        "C78",
+        "--driver-update-strategy",
+        "idle",
+        "--ipv6",
+        "--cluster-flavor",
+        "cce.s2.small",
+        "--label",
+        "team=ml",
+        "--annotation",
+        "os.modelarts/billing.mode=1",
+        "--dry-run",
+        "-o",
+        "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let body: Value = serde_json::from_str(&r.stdout).unwrap();
@@ -186,25 +238,48 @@ fn every_pool_flag_builds_the_body_a_manifest_would() {
 #[test]
 fn flags_override_the_file() {
     let r = run(poolctl().args([
-        "create", "-f", "examples/physical-pool.yaml", "--name", "pool-ci-42", "--count", "3",
-        "--network", "network-ci", "--label", "run=42", "--dry-run", "-o", "json",
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--name",
+        "pool-ci-42",
+        "--count",
+        "3",
+        "--network",
+        "network-ci",
+        "--label",
+        "run=42",
+        "--dry-run",
+        "-o",
+        "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let body: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(body["metadata"]["labels"]["os.modelarts/name"], "pool-ci-42");
+    assert_eq!(
+        body["metadata"]["labels"]["os.modelarts/name"],
+        "pool-ci-42"
+    );
     assert_eq!(body["metadata"]["labels"]["run"], "42");
     assert_eq!(body["spec"]["resources"][0]["count"], 3);
     assert_eq!(body["spec"]["resources"][0]["maxCount"], 3);
     assert_eq!(body["spec"]["network"]["name"], "network-ci");
     // What the flags did not touch stays as the file says.
     assert_eq!(body["spec"]["scope"], json!(["Train", "Infer"]));
-    assert_eq!(body["spec"]["resources"][0]["flavor"], "modelarts.vm.cpu.8ud");
+    assert_eq!(
+        body["spec"]["resources"][0]["flavor"],
+        "modelarts.vm.cpu.8ud"
+    );
 }
 
 #[test]
 fn a_flag_error_names_the_flag() {
     let r = run(poolctl().args([
-        "create", "-f", "examples/physical-pool.yaml", "--count", "0", "--dry-run",
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--count",
+        "0",
+        "--dry-run",
     ]));
     assert_eq!(r.code, 2);
     insta::assert_snapshot!("flag_error", r.stderr);
@@ -219,11 +294,22 @@ fn several_documents_make_several_pools_and_refuse_per_pool_flags() {
         std::fs::read_to_string("examples/logical-pool.yaml").unwrap()
     );
     let f = write(&dir, "two.yaml", &two);
-    let r = run(poolctl().args(["create", "-f", &f, "--dry-run", "-o", "json", "--label", "env=ci"]));
+    let r = run(poolctl().args([
+        "create",
+        "-f",
+        &f,
+        "--dry-run",
+        "-o",
+        "json",
+        "--label",
+        "env=ci",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let bodies: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(bodies.len(), 2);
-    assert!(bodies.iter().all(|b| b["metadata"]["labels"]["env"] == "ci"));
+    assert!(bodies
+        .iter()
+        .all(|b| b["metadata"]["labels"]["env"] == "ci"));
 
     let r = run(poolctl().args(["create", "-f", &f, "--name", "x-pool", "--dry-run"]));
     assert_eq!(r.code, 2);
@@ -238,7 +324,11 @@ fn the_seed_logical_example_needs_v2() {
     assert_eq!(r.code, 2);
     insta::assert_snapshot!("seed_logical_v1", scrub(&r.stdout, &dir));
 
-    let f2 = write(&dir, "logical-v2.json", &SEED_LOGICAL.replace("\"v1\"", "\"v2\""));
+    let f2 = write(
+        &dir,
+        "logical-v2.json",
+        &SEED_LOGICAL.replace("\"v1\"", "\"v2\""),
+    );
     let r = run(poolctl().args(["validate", "-f", &f2]));
     assert_eq!(r.code, 0, "{}", r.stdout);
     insta::assert_snapshot!("seed_logical_v2", scrub(&r.stdout, &dir));
@@ -280,58 +370,112 @@ fn a_typo_is_caught_with_a_suggestion() {
 
     // --validate warn lets the unknown fields through, still naming them.
     let r = run(poolctl().args([
-        "create", "-f", &f, "--validate", "warn", "--network", "network-21e1", "--dry-run", "-o", "json",
+        "create",
+        "-f",
+        &f,
+        "--validate",
+        "warn",
+        "--network",
+        "network-21e1",
+        "--dry-run",
+        "-o",
+        "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let body: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(body["spec"]["resources"][0]["maxcount"], 2);
     assert_eq!(body["spec"]["netwrok"]["name"], "network-21e1");
-    assert!(r.stderr.contains("did you mean `maxCount`?"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `maxCount`?"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn validate_json_is_machine_readable() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "logical.json", SEED_LOGICAL);
-    let r = run(poolctl().args(["validate", "-f", &f, "examples/physical-pool.yaml", "-o", "json"]));
+    let r = run(poolctl().args([
+        "validate",
+        "-f",
+        &f,
+        "examples/physical-pool.yaml",
+        "-o",
+        "json",
+    ]));
     assert_eq!(r.code, 2);
     let report: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(report["valid"], false);
     assert_eq!(report["errors"], 1);
     assert_eq!(report["warnings"], 2);
-    assert_eq!(report["files"][1], json!({"file": "examples/physical-pool.yaml", "pools": 1, "errors": 0, "warnings": 0}));
+    assert_eq!(
+        report["files"][1],
+        json!({"file": "examples/physical-pool.yaml", "pools": 1, "errors": 0, "warnings": 0})
+    );
     let first = &report["diagnostics"][0];
     assert_eq!(first["path"], "apiVersion");
     assert_eq!(first["severity"], "error");
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(3), Some(3))
+    );
     assert!(first["message"].as_str().unwrap().contains("`v2`"));
 }
 
 #[test]
 fn stdin_is_a_manifest_too() {
     let text = std::fs::read_to_string("examples/logical-pool.yaml").unwrap();
-    let r = run(poolctl().args(["create", "-f", "-", "--dry-run", "-o", "yaml"]).write_stdin(text));
+    let r = run(poolctl()
+        .args(["create", "-f", "-", "--dry-run", "-o", "yaml"])
+        .write_stdin(text));
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!("logical_yaml_body", r.stdout);
 }
 
 #[test]
 fn secrets_are_redacted_unless_asked() {
-    let r = run(poolctl().args(["create", "-f", "examples/privileged-pool.yaml", "--dry-run", "-o", "json"]));
+    let r = run(poolctl().args([
+        "create",
+        "-f",
+        "examples/privileged-pool.yaml",
+        "--dry-run",
+        "-o",
+        "json",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("c2FsdGVkLWFuZC1lbmNyeXB0ZWQ="));
     assert!(r.stdout.contains("\"password\": \"<redacted>\""));
-    let r = run(poolctl().args(["create", "-f", "examples/privileged-pool.yaml", "--dry-run", "-o", "yaml"]));
+    let r = run(poolctl().args([
+        "create",
+        "-f",
+        "examples/privileged-pool.yaml",
+        "--dry-run",
+        "-o",
+        "yaml",
+    ]));
     assert!(!r.stdout.contains("c2FsdGVkLWFuZC1lbmNyeXB0ZWQ="));
     let r = run(poolctl().args([
-        "create", "-f", "examples/privileged-pool.yaml", "--dry-run", "-o", "json", "--show-secrets",
+        "create",
+        "-f",
+        "examples/privileged-pool.yaml",
+        "--dry-run",
+        "-o",
+        "json",
+        "--show-secrets",
     ]));
     assert!(r.stdout.contains("c2FsdGVkLWFuZC1lbmNyeXB0ZWQ="));
 }
 
 #[test]
 fn dry_run_text_is_a_summary() {
-    let r = run(poolctl().args(["create", "-f", "examples/privileged-pool.yaml", "examples/logical-pool.yaml", "--dry-run"]));
+    let r = run(poolctl().args([
+        "create",
+        "-f",
+        "examples/privileged-pool.yaml",
+        "examples/logical-pool.yaml",
+        "--dry-run",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!("dry_run_text", r.stdout);
 }
@@ -339,22 +483,55 @@ fn dry_run_text_is_a_summary() {
 #[test]
 fn hostile_input_gets_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bomb = vec![r#"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#.to_string()];
+    let mut bomb = vec![
+        r#"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#.to_string(),
+    ];
     for i in 1..10 {
-        bomb.push(format!("a{i}: &a{i} [{}]", vec![format!("*a{}", i - 1); 10].join(",")));
+        bomb.push(format!(
+            "a{i}: &a{i} [{}]",
+            vec![format!("*a{}", i - 1); 10].join(",")
+        ));
     }
     bomb.push("spec: *a9".into());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("bomb.yaml", bomb.join("\n").into_bytes(), "alias bomb"),
-        ("deep.yaml", format!("spec: {}{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(), "nested too deeply"),
-        ("deep.json", format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200)).into_bytes(), "nested too deeply"),
-        ("binary.yaml", b"apiVersion: v2\n\x00\x01\x02\xff".to_vec(), "looks binary"),
-        ("latin1.yaml", b"kind: Pool # caf\xe9\n".to_vec(), "not UTF-8"),
-        ("dup.yaml", b"apiVersion: v2\nkind: Pool\napiVersion: v1\n".to_vec(), "duplicate key `apiVersion`"),
-        ("huge.yaml", vec![b'#'; 12 * 1024 * 1024 + 1], "larger than 12 MB"),
+        (
+            "deep.yaml",
+            format!("spec: {}{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+            "nested too deeply",
+        ),
+        (
+            "deep.json",
+            format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200)).into_bytes(),
+            "nested too deeply",
+        ),
+        (
+            "binary.yaml",
+            b"apiVersion: v2\n\x00\x01\x02\xff".to_vec(),
+            "looks binary",
+        ),
+        (
+            "latin1.yaml",
+            b"kind: Pool # caf\xe9\n".to_vec(),
+            "not UTF-8",
+        ),
+        (
+            "dup.yaml",
+            b"apiVersion: v2\nkind: Pool\napiVersion: v1\n".to_vec(),
+            "duplicate key `apiVersion`",
+        ),
+        (
+            "huge.yaml",
+            vec![b'#'; 12 * 1024 * 1024 + 1],
+            "larger than 12 MB",
+        ),
         ("list.yaml", b"- a\n- b\n".to_vec(), "is a mapping"),
         ("empty.yaml", b"# nothing here\n".to_vec(), "holds no pool"),
-        ("broken.yaml", b"apiVersion: [v2\nkind: Pool\n".to_vec(), "broken.yaml:"),
+        (
+            "broken.yaml",
+            b"apiVersion: [v2\nkind: Pool\n".to_vec(),
+            "broken.yaml:",
+        ),
     ];
     for (name, bytes, needle) in cases {
         let path = dir.path().join(name);
@@ -363,19 +540,36 @@ fn hostile_input_gets_a_clear_error() {
         let r = run(poolctl().args(["validate", "-f", path.to_str().unwrap()]));
         assert_eq!(r.code, 2, "{name}: {}", r.stdout);
         assert!(r.stdout.contains(needle), "{name}: {}", r.stdout);
-        assert!(r.stderr.is_empty() || !r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.is_empty() || !r.stderr.contains("panicked"),
+            "{name}: {}",
+            r.stderr
+        );
         // Bounded work: a generous ceiling that only a runaway would reach.
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{name} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{name} took {:?}",
+            started.elapsed()
+        );
     }
     let r = run(poolctl().args(["validate", "-f", "no/such/file.yaml"]));
     assert_eq!(r.code, 2);
-    assert!(r.stdout.contains("no/such/file.yaml: error: cannot read: no such file"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("no/such/file.yaml: error: cannot read: no such file"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn parse_errors_give_file_line_column_and_path() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(&dir, "bad.yaml", "apiVersion: v2\nkind: Pool\nspec:\n  resources:\n  - flavor: x\n    count: [1\n");
+    let f = write(
+        &dir,
+        "bad.yaml",
+        "apiVersion: v2\nkind: Pool\nspec:\n  resources:\n  - flavor: x\n    count: [1\n",
+    );
     let r = run(poolctl().args(["validate", "-f", &f]));
     assert_eq!(r.code, 2);
     insta::assert_snapshot!("parse_error", scrub(&r.stdout, &dir));
@@ -386,12 +580,19 @@ fn schema_is_json_schema_of_the_manifest() {
     let r = run(poolctl().arg("schema"));
     assert_eq!(r.code, 0);
     let schema: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert!(schema["$schema"].as_str().unwrap().contains("json-schema.org"));
+    assert!(schema["$schema"]
+        .as_str()
+        .unwrap()
+        .contains("json-schema.org"));
     assert!(schema["properties"]["spec"].is_object());
     assert_eq!(schema["additionalProperties"], false);
     let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string("docs/manifest.schema.json").unwrap()).unwrap();
-    assert_eq!(schema, committed, "docs/manifest.schema.json is stale: run `poolctl schema > docs/manifest.schema.json`");
+        serde_json::from_str(&std::fs::read_to_string("docs/manifest.schema.json").unwrap())
+            .unwrap();
+    assert_eq!(
+        schema, committed,
+        "docs/manifest.schema.json is stale: run `poolctl schema > docs/manifest.schema.json`"
+    );
 }
 
 #[test]
@@ -404,7 +605,20 @@ fn usage_errors_exit_2_and_help_lists_exit_codes() {
     let r = run(poolctl().arg("--help"));
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("130  interrupted"));
-    let r = run(poolctl().args(["create", "--resource", "flavor=a,count=1", "--count", "2", "--name", "pool-x", "--dry-run"]));
+    let r = run(poolctl().args([
+        "create",
+        "--resource",
+        "flavor=a,count=1",
+        "--count",
+        "2",
+        "--name",
+        "pool-x",
+        "--dry-run",
+    ]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--resource cannot be combined"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--resource cannot be combined"),
+        "{}",
+        r.stderr
+    );
 }

@@ -79,7 +79,11 @@ fn expect_one(diags: &[Diagnostic], severity: Severity, path: &str, needle: &str
 }
 
 fn expect_clean(diags: &[Diagnostic]) {
-    assert!(diags.is_empty(), "expected no diagnostics, got:\n{}", render(diags));
+    assert!(
+        diags.is_empty(),
+        "expected no diagnostics, got:\n{}",
+        render(diags)
+    );
 }
 
 fn render(diags: &[Diagnostic]) -> String {
@@ -93,7 +97,14 @@ fn render(diags: &[Diagnostic]) -> String {
 use Severity::{Error as E, Warning as W};
 
 /// (base, pointer, value or None to remove, expected severity, expected path, message part)
-type Case = (fn() -> Value, &'static str, Option<Value>, Severity, &'static str, &'static str);
+type Case = (
+    fn() -> Value,
+    &'static str,
+    Option<Value>,
+    Severity,
+    &'static str,
+    &'static str,
+);
 
 #[test]
 fn the_bases_are_valid() {
@@ -106,76 +117,467 @@ fn every_rule_fails_where_it_should() {
     let name = "metadata.labels.\"os.modelarts/name\"";
     let cases: Vec<Case> = vec![
         // apiVersion, kind, name label
-        (physical, "/apiVersion", Some(json!("v1")), E, "apiVersion", "expected `v2`"),
+        (
+            physical,
+            "/apiVersion",
+            Some(json!("v1")),
+            E,
+            "apiVersion",
+            "expected `v2`",
+        ),
         (physical, "/apiVersion", None, E, "apiVersion", "required"),
-        (physical, "/kind", Some(json!("Pools")), E, "kind", "expected `Pool`"),
+        (
+            physical,
+            "/kind",
+            Some(json!("Pools")),
+            E,
+            "kind",
+            "expected `Pool`",
+        ),
         (physical, "/kind", None, E, "kind", "required"),
-        (physical, "/metadata/labels/os.modelarts~1name", None, E, name, "required"),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            None,
+            E,
+            name,
+            "required",
+        ),
         (physical, "/metadata", None, E, name, "required"),
         // pool name
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("abc")), E, name, "4 to 64"),
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("a".repeat(65))), E, name, "4 to 64"),
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("Pool-ae01")), E, name, "holds `P`"),
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("pool_ae01")), E, name, "holds `_`"),
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("1pool")), E, name, "start with a lowercase letter"),
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("pool-")), E, name, "must not end with `-`"),
-        (physical, "/metadata/labels/os.modelarts~1name", Some(json!("pool-with-a-rather-long-name")), W, name, "at most 25"),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("abc")),
+            E,
+            name,
+            "4 to 64",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("a".repeat(65))),
+            E,
+            name,
+            "4 to 64",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("Pool-ae01")),
+            E,
+            name,
+            "holds `P`",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("pool_ae01")),
+            E,
+            name,
+            "holds `_`",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("1pool")),
+            E,
+            name,
+            "start with a lowercase letter",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("pool-")),
+            E,
+            name,
+            "must not end with `-`",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("pool-with-a-rather-long-name")),
+            W,
+            name,
+            "at most 25",
+        ),
         // spec
         (physical, "/spec", None, E, "spec", "required"),
-        (physical, "/spec/type", Some(json!("Dedicated")), E, "spec.type", "did you mean `Dedicate`?"),
+        (
+            physical,
+            "/spec/type",
+            Some(json!("Dedicated")),
+            E,
+            "spec.type",
+            "did you mean `Dedicate`?",
+        ),
         (physical, "/spec/type", None, E, "spec.type", "required"),
-        (physical, "/spec/resources", Some(json!([])), E, "spec.resources", "at least one resource"),
-        (physical, "/spec/resources", None, E, "spec.resources", "at least one resource"),
+        (
+            physical,
+            "/spec/resources",
+            Some(json!([])),
+            E,
+            "spec.resources",
+            "at least one resource",
+        ),
+        (
+            physical,
+            "/spec/resources",
+            None,
+            E,
+            "spec.resources",
+            "at least one resource",
+        ),
         // resources
-        (physical, "/spec/resources/0/flavor", Some(json!("")), E, "spec.resources[0].flavor", "required"),
-        (physical, "/spec/resources/0/flavor", None, E, "spec.resources[0].flavor", "required"),
-        (physical, "/spec/resources", Some(json!([{"flavor": "f.a", "count": 1}, {"flavor": "f.a", "count": 1}])), E, "spec.resources[1].flavor", "already used by spec.resources[0]"),
-        (physical, "/spec/resources/0/count", Some(json!(0)), E, "spec.resources[0].count", "below 1"),
-        (physical, "/spec/resources/0/count", None, E, "spec.resources[0].count", "required"),
-        (physical, "/spec/resources/0/maxCount", Some(json!(3)), E, "spec.resources[0].maxCount", "equals count"),
-        (logical, "/spec/resources/0/maxCount", Some(json!(1)), E, "spec.resources[0].maxCount", "below count (2)"),
+        (
+            physical,
+            "/spec/resources/0/flavor",
+            Some(json!("")),
+            E,
+            "spec.resources[0].flavor",
+            "required",
+        ),
+        (
+            physical,
+            "/spec/resources/0/flavor",
+            None,
+            E,
+            "spec.resources[0].flavor",
+            "required",
+        ),
+        (
+            physical,
+            "/spec/resources",
+            Some(json!([{"flavor": "f.a", "count": 1}, {"flavor": "f.a", "count": 1}])),
+            E,
+            "spec.resources[1].flavor",
+            "already used by spec.resources[0]",
+        ),
+        (
+            physical,
+            "/spec/resources/0/count",
+            Some(json!(0)),
+            E,
+            "spec.resources[0].count",
+            "below 1",
+        ),
+        (
+            physical,
+            "/spec/resources/0/count",
+            None,
+            E,
+            "spec.resources[0].count",
+            "required",
+        ),
+        (
+            physical,
+            "/spec/resources/0/maxCount",
+            Some(json!(3)),
+            E,
+            "spec.resources[0].maxCount",
+            "equals count",
+        ),
+        (
+            logical,
+            "/spec/resources/0/maxCount",
+            Some(json!(1)),
+            E,
+            "spec.resources[0].maxCount",
+            "below count (2)",
+        ),
         // azs
-        (physical, "/spec/resources/0/azs", Some(json!([{"az": "az1", "count": 0}])), E, "spec.resources[0].azs[0].count", "1 to 2000"),
-        (physical, "/spec/resources/0/azs", Some(json!([{"az": "az1", "count": 2001}])), E, "spec.resources[0].azs[0].count", "1 to 2000"),
-        (physical, "/spec/resources/0/azs", Some(json!([{"az": "az1", "count": 2}, {"az": "az2", "count": 1}])), E, "spec.resources[0].azs", "add up to 3"),
-        (physical, "/spec/resources/0/azs", Some(json!([{"count": 1}])), E, "spec.resources[0].azs[0].az", "required"),
+        (
+            physical,
+            "/spec/resources/0/azs",
+            Some(json!([{"az": "az1", "count": 0}])),
+            E,
+            "spec.resources[0].azs[0].count",
+            "1 to 2000",
+        ),
+        (
+            physical,
+            "/spec/resources/0/azs",
+            Some(json!([{"az": "az1", "count": 2001}])),
+            E,
+            "spec.resources[0].azs[0].count",
+            "1 to 2000",
+        ),
+        (
+            physical,
+            "/spec/resources/0/azs",
+            Some(json!([{"az": "az1", "count": 2}, {"az": "az2", "count": 1}])),
+            E,
+            "spec.resources[0].azs",
+            "add up to 3",
+        ),
+        (
+            physical,
+            "/spec/resources/0/azs",
+            Some(json!([{"count": 1}])),
+            E,
+            "spec.resources[0].azs[0].az",
+            "required",
+        ),
         // scope
-        (physical, "/spec/scope", Some(json!(["Training"])), E, "spec.scope[0]", "did you mean `Train`?"),
-        (physical, "/spec/scope", Some(json!(["Train", "Train"])), E, "spec.scope[1]", "listed twice"),
-        (logical, "/spec/scope", Some(json!(["Train"])), W, "spec.scope", "cannot be specified for logical pools"),
+        (
+            physical,
+            "/spec/scope",
+            Some(json!(["Training"])),
+            E,
+            "spec.scope[0]",
+            "did you mean `Train`?",
+        ),
+        (
+            physical,
+            "/spec/scope",
+            Some(json!(["Train", "Train"])),
+            E,
+            "spec.scope[1]",
+            "listed twice",
+        ),
+        (
+            logical,
+            "/spec/scope",
+            Some(json!(["Train"])),
+            W,
+            "spec.scope",
+            "cannot be specified for logical pools",
+        ),
         // network
-        (physical, "/spec/network", None, E, "spec.network", "needs a network"),
-        (physical, "/spec/network/name", Some(json!("net")), E, "spec.network.name", "4 to 128"),
-        (physical, "/spec/network/name", Some(json!("n".repeat(129))), E, "spec.network.name", "4 to 128"),
-        (physical, "/spec/network", Some(json!({"vpcId": "vpc-1"})), E, "spec.network.vpcId", "needs subnetId"),
-        (physical, "/spec/network", Some(json!({"subnetId": "subnet-1"})), E, "spec.network.subnetId", "needs vpcId"),
-        (physical, "/spec/network", Some(json!({})), E, "spec.network", "needs name"),
-        (logical, "/spec/network", Some(json!({"name": "network-21e1"})), E, "spec.network", "must not set a network"),
-        (logical, "/spec/masters", Some(json!([{"az": "az1"}])), E, "spec.masters", "must not set masters"),
+        (
+            physical,
+            "/spec/network",
+            None,
+            E,
+            "spec.network",
+            "needs a network",
+        ),
+        (
+            physical,
+            "/spec/network/name",
+            Some(json!("net")),
+            E,
+            "spec.network.name",
+            "4 to 128",
+        ),
+        (
+            physical,
+            "/spec/network/name",
+            Some(json!("n".repeat(129))),
+            E,
+            "spec.network.name",
+            "4 to 128",
+        ),
+        (
+            physical,
+            "/spec/network",
+            Some(json!({"vpcId": "vpc-1"})),
+            E,
+            "spec.network.vpcId",
+            "needs subnetId",
+        ),
+        (
+            physical,
+            "/spec/network",
+            Some(json!({"subnetId": "subnet-1"})),
+            E,
+            "spec.network.subnetId",
+            "needs vpcId",
+        ),
+        (
+            physical,
+            "/spec/network",
+            Some(json!({})),
+            E,
+            "spec.network",
+            "needs name",
+        ),
+        (
+            logical,
+            "/spec/network",
+            Some(json!({"name": "network-21e1"})),
+            E,
+            "spec.network",
+            "must not set a network",
+        ),
+        (
+            logical,
+            "/spec/masters",
+            Some(json!([{"az": "az1"}])),
+            E,
+            "spec.masters",
+            "must not set masters",
+        ),
         // tags
-        (physical, "/spec/resources/0/tags", Some(json!([{"key": "CCE-x", "value": "v"}])), E, "spec.resources[0].tags[0].key", "reserved"),
-        (physical, "/spec/resources/0/tags", Some(json!([{"key": "__type_baremetal_x", "value": "v"}])), E, "spec.resources[0].tags[0].key", "reserved"),
-        (physical, "/spec/resources/0/tags", Some(json!([{"key": "team", "value": "a"}, {"key": "team", "value": "b"}])), E, "spec.resources[0].tags[1].key", "unique"),
-        (physical, "/spec/resources/0/tags", Some(json!([{"key": "team"}])), E, "spec.resources[0].tags[0].value", "required"),
+        (
+            physical,
+            "/spec/resources/0/tags",
+            Some(json!([{"key": "CCE-x", "value": "v"}])),
+            E,
+            "spec.resources[0].tags[0].key",
+            "reserved",
+        ),
+        (
+            physical,
+            "/spec/resources/0/tags",
+            Some(json!([{"key": "__type_baremetal_x", "value": "v"}])),
+            E,
+            "spec.resources[0].tags[0].key",
+            "reserved",
+        ),
+        (
+            physical,
+            "/spec/resources/0/tags",
+            Some(json!([{"key": "team", "value": "a"}, {"key": "team", "value": "b"}])),
+            E,
+            "spec.resources[0].tags[1].key",
+            "unique",
+        ),
+        (
+            physical,
+            "/spec/resources/0/tags",
+            Some(json!([{"key": "team"}])),
+            E,
+            "spec.resources[0].tags[0].value",
+            "required",
+        ),
         // extendParams
-        (physical, "/spec/resources/0/extendParams", Some(json!({"postInstall": "echo hi"})), E, "spec.resources[0].extendParams.postInstall", "not valid Base64"),
-        (physical, "/spec/resources/0/extendParams", Some(json!({"dockerBaseSize": "0"})), E, "spec.resources[0].extendParams.dockerBaseSize", "positive whole number"),
-        (physical, "/spec/resources/0/extendParams", Some(json!({"dockerBaseSize": "big"})), E, "spec.resources[0].extendParams.dockerBaseSize", "positive whole number"),
+        (
+            physical,
+            "/spec/resources/0/extendParams",
+            Some(json!({"postInstall": "echo hi"})),
+            E,
+            "spec.resources[0].extendParams.postInstall",
+            "not valid Base64",
+        ),
+        (
+            physical,
+            "/spec/resources/0/extendParams",
+            Some(json!({"dockerBaseSize": "0"})),
+            E,
+            "spec.resources[0].extendParams.dockerBaseSize",
+            "positive whole number",
+        ),
+        (
+            physical,
+            "/spec/resources/0/extendParams",
+            Some(json!({"dockerBaseSize": "big"})),
+            E,
+            "spec.resources[0].extendParams.dockerBaseSize",
+            "positive whole number",
+        ),
         // creatingStep
-        (physical, "/spec/resources/0/creatingStep", Some(json!({"type": "row", "step": 1})), E, "spec.resources[0].creatingStep.type", "`rack`"),
-        (physical, "/spec/resources/0/creatingStep", Some(json!({"type": "rack", "step": 0})), E, "spec.resources[0].creatingStep.step", "below 1"),
-        (physical, "/spec/resources/0/creatingStep", Some(json!({"type": "rack", "step": 4})), E, "spec.resources[0].count", "multiple of creatingStep.step (4)"),
-        (logical, "/spec/resources/0", Some(json!({"flavor": "f.a", "count": 2, "maxCount": 3, "creatingStep": {"type": "rack", "step": 2}})), E, "spec.resources[0].maxCount", "multiple of creatingStep.step (2)"),
+        (
+            physical,
+            "/spec/resources/0/creatingStep",
+            Some(json!({"type": "row", "step": 1})),
+            E,
+            "spec.resources[0].creatingStep.type",
+            "`rack`",
+        ),
+        (
+            physical,
+            "/spec/resources/0/creatingStep",
+            Some(json!({"type": "rack", "step": 0})),
+            E,
+            "spec.resources[0].creatingStep.step",
+            "below 1",
+        ),
+        (
+            physical,
+            "/spec/resources/0/creatingStep",
+            Some(json!({"type": "rack", "step": 4})),
+            E,
+            "spec.resources[0].count",
+            "multiple of creatingStep.step (4)",
+        ),
+        (
+            logical,
+            "/spec/resources/0",
+            Some(
+                json!({"flavor": "f.a", "count": 2, "maxCount": 3, "creatingStep": {"type": "rack", "step": 2}}),
+            ),
+            E,
+            "spec.resources[0].maxCount",
+            "multiple of creatingStep.step (2)",
+        ),
         // volumes
-        (physical, "/spec/resources/0/rootVolume", Some(json!({"volumeType": "HDD", "size": 100})), E, "spec.resources[0].rootVolume.volumeType", "`SSD`"),
-        (physical, "/spec/resources/0/rootVolume", Some(json!({"size": 100})), E, "spec.resources[0].rootVolume.volumeType", "required"),
-        (physical, "/spec/resources/0/rootVolume", Some(json!({"volumeType": "SSD", "size": "0"})), E, "spec.resources[0].rootVolume.size", "positive whole number"),
-        (physical, "/spec/resources/0/rootVolume", Some(json!({"volumeType": "SSD", "size": -5})), E, "spec.resources[0].rootVolume.size", "positive whole number"),
-        (physical, "/spec/resources/0/rootVolume", Some(json!({"volumeType": "SSD"})), E, "spec.resources[0].rootVolume.size", "required"),
-        (physical, "/spec/resources/0/dataVolumes", Some(json!([{"volumeType": "SSD", "size": 100, "extendParams": {"volumeGroup": "vgfoo"}}])), E, "spec.resources[0].dataVolumes[0].extendParams.volumeGroup", "not a volume group"),
-        (physical, "/spec/resources/0/dataVolumes", Some(json!([{"volumeType": "SSD", "size": 100}])), E, "spec.resources[0].dataVolumes[0].extendParams.volumeGroup", "required"),
-        (physical, "/spec/resources/0/dataVolumes", Some(json!([{"volumeType": "SSD", "size": 100, "extendParams": {"volumeGroup": "vgpaas"}}])), E, "spec.resources[0].volumeGroupConfigs", "required when dataVolumes exist"),
-        (physical, "/spec/resources/0/volumeGroupConfigs", Some(json!([{"volumeGroup": "vguser1"}])), E, "spec.resources[0].volumeGroupConfigs[0].volumeGroup", "not used by any dataVolumes"),
+        (
+            physical,
+            "/spec/resources/0/rootVolume",
+            Some(json!({"volumeType": "HDD", "size": 100})),
+            E,
+            "spec.resources[0].rootVolume.volumeType",
+            "`SSD`",
+        ),
+        (
+            physical,
+            "/spec/resources/0/rootVolume",
+            Some(json!({"size": 100})),
+            E,
+            "spec.resources[0].rootVolume.volumeType",
+            "required",
+        ),
+        (
+            physical,
+            "/spec/resources/0/rootVolume",
+            Some(json!({"volumeType": "SSD", "size": "0"})),
+            E,
+            "spec.resources[0].rootVolume.size",
+            "positive whole number",
+        ),
+        (
+            physical,
+            "/spec/resources/0/rootVolume",
+            Some(json!({"volumeType": "SSD", "size": -5})),
+            E,
+            "spec.resources[0].rootVolume.size",
+            "positive whole number",
+        ),
+        (
+            physical,
+            "/spec/resources/0/rootVolume",
+            Some(json!({"volumeType": "SSD"})),
+            E,
+            "spec.resources[0].rootVolume.size",
+            "required",
+        ),
+        (
+            physical,
+            "/spec/resources/0/dataVolumes",
+            Some(
+                json!([{"volumeType": "SSD", "size": 100, "extendParams": {"volumeGroup": "vgfoo"}}]),
+            ),
+            E,
+            "spec.resources[0].dataVolumes[0].extendParams.volumeGroup",
+            "not a volume group",
+        ),
+        (
+            physical,
+            "/spec/resources/0/dataVolumes",
+            Some(json!([{"volumeType": "SSD", "size": 100}])),
+            E,
+            "spec.resources[0].dataVolumes[0].extendParams.volumeGroup",
+            "required",
+        ),
+        (
+            physical,
+            "/spec/resources/0/dataVolumes",
+            Some(
+                json!([{"volumeType": "SSD", "size": 100, "extendParams": {"volumeGroup": "vgpaas"}}]),
+            ),
+            E,
+            "spec.resources[0].volumeGroupConfigs",
+            "required when dataVolumes exist",
+        ),
+        (
+            physical,
+            "/spec/resources/0/volumeGroupConfigs",
+            Some(json!([{"volumeGroup": "vguser1"}])),
+            E,
+            "spec.resources[0].volumeGroupConfigs[0].volumeGroup",
+            "not used by any dataVolumes",
+        ),
     ];
     let mut failures = Vec::new();
     for (base, pointer, value, severity, path, needle) in &cases {
@@ -184,7 +586,10 @@ fn every_rule_fails_where_it_should() {
             .iter()
             .any(|d| d.severity == *severity && d.path == *path && d.message.contains(needle));
         if !hit {
-            failures.push(format!("{pointer} = {value:?}: expected {severity:?} at {path} ~ {needle:?}; got:\n{}", render(&diags)));
+            failures.push(format!(
+                "{pointer} = {value:?}: expected {severity:?} at {path} ~ {needle:?}; got:\n{}",
+                render(&diags)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -217,14 +622,54 @@ fn volume_rules() {
     let cfg = "/spec/resources/0/volumeGroupConfigs";
     let p = "spec.resources[0].volumeGroupConfigs";
     let cases: Vec<(&str, Value, &str, &str)> = vec![
-        ("/0/dockerThinPool", json!(0), "[0].dockerThinPool", "1 to 100"),
-        ("/0/dockerThinPool", json!(101), "[0].dockerThinPool", "1 to 100"),
-        ("/1/dockerThinPool", json!(50), "[1].dockerThinPool", "only the vgpaas"),
-        ("/0/lvmConfig", json!({"lvType": "mirror"}), "[0].lvmConfig.lvType", "`linear`"),
-        ("/0/lvmConfig", json!({}), "[0].lvmConfig.lvType", "required"),
-        ("/1/lvmConfig", json!({"lvType": "linear", "path": "mnt/data"}), "[1].lvmConfig.path", "absolute"),
-        ("/1/lvmConfig", json!({"lvType": "linear", "path": "/mnt/my data"}), "[1].lvmConfig.path", "holds ` `"),
-        ("/0/types", json!(["volume", "nvme"]), "[0].types[1]", "`volume`"),
+        (
+            "/0/dockerThinPool",
+            json!(0),
+            "[0].dockerThinPool",
+            "1 to 100",
+        ),
+        (
+            "/0/dockerThinPool",
+            json!(101),
+            "[0].dockerThinPool",
+            "1 to 100",
+        ),
+        (
+            "/1/dockerThinPool",
+            json!(50),
+            "[1].dockerThinPool",
+            "only the vgpaas",
+        ),
+        (
+            "/0/lvmConfig",
+            json!({"lvType": "mirror"}),
+            "[0].lvmConfig.lvType",
+            "`linear`",
+        ),
+        (
+            "/0/lvmConfig",
+            json!({}),
+            "[0].lvmConfig.lvType",
+            "required",
+        ),
+        (
+            "/1/lvmConfig",
+            json!({"lvType": "linear", "path": "mnt/data"}),
+            "[1].lvmConfig.path",
+            "absolute",
+        ),
+        (
+            "/1/lvmConfig",
+            json!({"lvType": "linear", "path": "/mnt/my data"}),
+            "[1].lvmConfig.path",
+            "holds ` `",
+        ),
+        (
+            "/0/types",
+            json!(["volume", "nvme"]),
+            "[0].types[1]",
+            "`volume`",
+        ),
     ];
     for (ptr, value, sub, needle) in cases {
         let diags = check(&edit(with_disks(), &format!("{cfg}{ptr}"), Some(value)));
@@ -242,77 +687,213 @@ fn volume_rules() {
 #[test]
 fn network_ranges() {
     let with = |cidr: &str, svc: &str| {
-        let v = edit(physical(), "/spec/containerNetwork", Some(json!({"cidr": cidr})));
+        let v = edit(
+            physical(),
+            "/spec/containerNetwork",
+            Some(json!({"cidr": cidr})),
+        );
         edit(v, "/spec/kubernetesSvcIpRange", Some(json!(svc)))
     };
     expect_clean(&check(&with("172.16.0.0/16", "10.247.0.0/16")));
     expect_clean(&check(&with("10.0.0.0/12", "192.168.0.0/16")));
-    expect_one(&check(&with("10.0.0.0/33", "10.247.0.0/16")), E, "spec.containerNetwork.cidr", "prefix length");
-    expect_one(&check(&with("172.16.0.0/16", "10.247.0.0")), E, "spec.kubernetesSvcIpRange", "not a CIDR");
-    expect_one(&check(&with("172.16.0.0/16", "172.16.128.0/17")), E, "spec.kubernetesSvcIpRange", "overlaps");
-    expect_one(&check(&with("10.16.0.0/16", "10.247.0.0/16")), W, "spec.containerNetwork.cidr", "outside the recommended");
-    expect_one(&check(&with("172.16.0.1/16", "10.247.0.0/16")), E, "spec.containerNetwork.cidr", "host bits");
+    expect_one(
+        &check(&with("10.0.0.0/33", "10.247.0.0/16")),
+        E,
+        "spec.containerNetwork.cidr",
+        "prefix length",
+    );
+    expect_one(
+        &check(&with("172.16.0.0/16", "10.247.0.0")),
+        E,
+        "spec.kubernetesSvcIpRange",
+        "not a CIDR",
+    );
+    expect_one(
+        &check(&with("172.16.0.0/16", "172.16.128.0/17")),
+        E,
+        "spec.kubernetesSvcIpRange",
+        "overlaps",
+    );
+    expect_one(
+        &check(&with("10.16.0.0/16", "10.247.0.0/16")),
+        W,
+        "spec.containerNetwork.cidr",
+        "outside the recommended",
+    );
+    expect_one(
+        &check(&with("172.16.0.1/16", "10.247.0.0/16")),
+        E,
+        "spec.containerNetwork.cidr",
+        "host bits",
+    );
 }
 
 #[test]
 fn enumerations_and_base64() {
-    let v = edit(physical(), "/spec/driver", Some(json!({"updateStrategy": "now"})));
+    let v = edit(
+        physical(),
+        "/spec/driver",
+        Some(json!({"updateStrategy": "now"})),
+    );
     expect_one(&check(&v), E, "spec.driver.updateStrategy", "`force`");
-    expect_clean(&check(&edit(physical(), "/spec/driver", Some(json!({"updateStrategy": "idle", "gpuVersion": "440.33"})))));
+    expect_clean(&check(&edit(
+        physical(),
+        "/spec/driver",
+        Some(json!({"updateStrategy": "idle", "gpuVersion": "440.33"})),
+    )));
 
     let secret = "hunter2!secret";
-    let v = edit(physical(), "/spec/userLogin", Some(json!({"password": secret})));
+    let v = edit(
+        physical(),
+        "/spec/userLogin",
+        Some(json!({"password": secret})),
+    );
     let diags = check(&v);
     expect_one(&diags, E, "spec.userLogin.password", "not valid Base64");
-    assert!(diags.iter().all(|d| !d.message.contains(secret)), "the password leaked into a message");
-    expect_clean(&check(&edit(physical(), "/spec/userLogin", Some(json!({"password": "aHVudGVyMg=="})))));
+    // Not the value, and not a single character of it.
+    assert!(
+        diags.iter().all(|d| !d.message.contains(secret)),
+        "the password leaked into a message"
+    );
+    assert!(
+        diags.iter().all(|d| !d.message.contains('!')),
+        "a character of the password leaked"
+    );
+    expect_clean(&check(&edit(
+        physical(),
+        "/spec/userLogin",
+        Some(json!({"password": "aHVudGVyMg=="})),
+    )));
 
-    let v = edit(physical(), "/metadata/labels/os.modelarts~1sharing", Some(json!("public")));
-    expect_one(&check(&v), E, "metadata.labels.\"os.modelarts/sharing\"", "`shared`");
-    expect_clean(&check(&edit(physical(), "/metadata/labels/os.modelarts~1sharing", Some(json!("shared")))));
+    let v = edit(
+        physical(),
+        "/metadata/labels/os.modelarts~1sharing",
+        Some(json!("public")),
+    );
+    expect_one(
+        &check(&v),
+        E,
+        "metadata.labels.\"os.modelarts/sharing\"",
+        "`shared`",
+    );
+    expect_clean(&check(&edit(
+        physical(),
+        "/metadata/labels/os.modelarts~1sharing",
+        Some(json!("shared")),
+    )));
 
     for key in ["billing.mode", "auto.renew"] {
         let ptr = format!("/metadata/annotations/os.modelarts~1{key}");
         let path = format!("metadata.annotations.\"os.modelarts/{key}\"");
-        expect_one(&check(&edit(physical(), &ptr, Some(json!("2")))), E, &path, "not one of");
+        expect_one(
+            &check(&edit(physical(), &ptr, Some(json!("2")))),
+            E,
+            &path,
+            "not one of",
+        );
         expect_clean(&check(&edit(physical(), &ptr, Some(json!("1")))));
     }
-    let v = edit(physical(), "/spec/resources/0/extendParams", Some(json!({"postInstall": "ZWNobyBoaQ==", "dockerBaseSize": 50})));
+    let v = edit(
+        physical(),
+        "/spec/resources/0/extendParams",
+        Some(json!({"postInstall": "ZWNobyBoaQ==", "dockerBaseSize": 50})),
+    );
     expect_clean(&check(&v));
-    let v = edit(physical(), "/spec/resources/0/creatingStep", Some(json!({"type": "hyperinstance", "step": 2})));
+    let v = edit(
+        physical(),
+        "/spec/resources/0/creatingStep",
+        Some(json!({"type": "hyperinstance", "step": 2})),
+    );
     expect_clean(&check(&v));
-    let v = edit(physical(), "/spec/resources/0/tags", Some(json!([{"key": "team", "value": "ml"}, {"key": "env", "value": "ci"}])));
+    let v = edit(
+        physical(),
+        "/spec/resources/0/tags",
+        Some(json!([{"key": "team", "value": "ml"}, {"key": "env", "value": "ci"}])),
+    );
     expect_clean(&check(&v));
-    let v = edit(physical(), "/spec/resources/0/azs", Some(json!([{"az": "az1", "count": 1}, {"az": "az2", "count": 1}])));
+    let v = edit(
+        physical(),
+        "/spec/resources/0/azs",
+        Some(json!([{"az": "az1", "count": 1}, {"az": "az2", "count": 1}])),
+    );
     expect_clean(&check(&v));
-    let v = edit(physical(), "/spec/network", Some(json!({"vpcId": "vpc-1", "subnetId": "subnet-1"})));
+    let v = edit(
+        physical(),
+        "/spec/network",
+        Some(json!({"vpcId": "vpc-1", "subnetId": "subnet-1"})),
+    );
     expect_clean(&check(&v));
     let v = edit(logical(), "/spec/resources/0/maxCount", Some(json!(4)));
     expect_clean(&check(&v));
-    let v = edit(physical(), "/metadata/labels/os.modelarts~1name", Some(json!("a".repeat(25))));
+    let v = edit(
+        physical(),
+        "/metadata/labels/os.modelarts~1name",
+        Some(json!("a".repeat(25))),
+    );
     expect_clean(&check(&v));
 }
 
 #[test]
 fn scalars_become_strings_in_labels_and_annotations_with_a_warning() {
-    let v = edit(physical(), "/metadata/annotations/os.modelarts~1billing.mode", Some(json!(0)));
+    let v = edit(
+        physical(),
+        "/metadata/annotations/os.modelarts~1billing.mode",
+        Some(json!(0)),
+    );
     let v = edit(v, "/metadata/labels/team-enabled", Some(json!(true)));
     let diags = check(&v);
-    expect_one(&diags, W, "metadata.annotations.\"os.modelarts/billing.mode\"", "converted to the string \"0\"");
-    expect_one(&diags, W, "metadata.labels.team-enabled", "converted to the string \"true\"");
+    expect_one(
+        &diags,
+        W,
+        "metadata.annotations.\"os.modelarts/billing.mode\"",
+        "converted to the string \"0\"",
+    );
+    expect_one(
+        &diags,
+        W,
+        "metadata.labels.team-enabled",
+        "converted to the string \"true\"",
+    );
     assert!(diags.iter().all(|d| d.severity == W));
 }
 
 #[test]
 fn unknown_fields_are_errors_or_warnings_by_mode() {
     let v = edit(physical(), "/spec/resources/0/maxcount", Some(json!(2)));
-    expect_one(&check(&v), E, "spec.resources[0].maxcount", "did you mean `maxCount`?");
+    expect_one(
+        &check(&v),
+        E,
+        "spec.resources[0].maxcount",
+        "did you mean `maxCount`?",
+    );
     let warned = check_with(&v, W);
-    expect_one(&warned, W, "spec.resources[0].maxcount", "did you mean `maxCount`?");
+    expect_one(
+        &warned,
+        W,
+        "spec.resources[0].maxcount",
+        "did you mean `maxCount`?",
+    );
     assert!(warned.iter().all(|d| d.severity == W));
 
     let v = edit(physical(), "/spec/netwrok", Some(json!({"name": "x"})));
     expect_one(&check(&v), E, "spec.netwrok", "did you mean `network`?");
+}
+
+#[test]
+fn a_misspelt_extend_param_is_named() {
+    let v = edit(
+        physical(),
+        "/spec/resources/0/extendParams",
+        Some(json!({"dockerBaseSzie": "100", "custom": "x"})),
+    );
+    let diags = check(&v);
+    expect_one(
+        &diags,
+        W,
+        "spec.resources[0].extendParams.dockerBaseSzie",
+        "did you mean `dockerBaseSize`?",
+    );
+    assert_eq!(diags.len(), 1, "{}", render(&diags));
 }
 
 #[test]
@@ -330,9 +911,16 @@ fn diagnostics_point_at_line_and_column() {
     let mut docs = manifest::parse_text("pool.yaml", text, 1, E).unwrap();
     manifest::normalize(&mut docs[0]);
     let diags = validate(&docs[0]);
-    let d = diags.iter().find(|d| d.path == "spec.resources[0].count").unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d.path == "spec.resources[0].count")
+        .unwrap();
     assert_eq!(
         d.origin,
-        poolctl::diagnostic::Origin::File { file: "pool.yaml".into(), line: 11, column: 5 }
+        poolctl::diagnostic::Origin::File {
+            file: "pool.yaml".into(),
+            line: 11,
+            column: 5
+        }
     );
 }

@@ -360,7 +360,9 @@ fn plain_parse_message(raw: &str) -> String {
         );
     }
     if text.contains("budget breached")
-        && ["Alias", "Anchor", "RecordedAnchor"].iter().any(|k| text.contains(k))
+        && ["Alias", "Anchor", "RecordedAnchor"]
+            .iter()
+            .any(|k| text.contains(k))
     {
         return "aliases expand to too many values (an alias bomb?); write the values out".into();
     }
@@ -369,7 +371,9 @@ fn plain_parse_message(raw: &str) -> String {
     }
     if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
-        return format!("duplicate key `{key}`: a key appears once in a mapping; remove one of them");
+        return format!(
+            "duplicate key `{key}`: a key appears once in a mapping; remove one of them"
+        );
     }
     text.to_string()
 }

@@ -173,7 +173,10 @@ pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
         let cl = c.to_ascii_lowercase();
         let d = if cl == lower {
             0
-        } else if cl.len() >= 3 && lower.len() >= 3 && (lower.starts_with(&cl) || cl.starts_with(&lower)) {
+        } else if cl.len() >= 3
+            && lower.len() >= 3
+            && (lower.starts_with(&cl) || cl.starts_with(&lower))
+        {
             // `Training` for `Train`, `max` for `maxCount`.
             1
         } else {
