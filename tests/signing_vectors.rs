@@ -10,7 +10,9 @@ fn vectors() -> Vec<Value> {
     doc["vectors"].as_array().unwrap().clone()
 }
 
-fn input_parts(v: &Value) -> (Vec<(String, String)>, Vec<(String, String)>, Vec<u8>) {
+type Pairs = Vec<(String, String)>;
+
+fn input_parts(v: &Value) -> (Pairs, Pairs, Vec<u8>) {
     let input = &v["input"];
     let query = input["query_params_in_sdk_order"]
         .as_array()
@@ -24,7 +26,7 @@ fn input_parts(v: &Value) -> (Vec<(String, String)>, Vec<(String, String)>, Vec<
         })
         .collect();
     // The SDK adds Host and X-Project-Id (and X-Security-Token) before signing.
-    let mut headers: Vec<(String, String)> = input["headers_before_signing"]
+    let mut headers: Pairs = input["headers_before_signing"]
         .as_object()
         .unwrap()
         .iter()

@@ -143,7 +143,7 @@ pub fn hmac_hex(key: &[u8], data: &[u8]) -> String {
 }
 
 /// The value of the `x-sdk-date` header among the headers to sign.
-fn sdk_date<'a>(headers: &'a [(String, String)]) -> Option<&'a str> {
+fn sdk_date(headers: &[(String, String)]) -> Option<&str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("x-sdk-date"))
