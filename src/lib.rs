@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cli;
 pub mod duration;
+pub mod emulator;
 pub mod error;
 pub mod manifest;
 pub mod model;
