@@ -4,3 +4,4 @@
 
 mod faults;
 mod rng;
+mod state;
