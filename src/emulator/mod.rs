@@ -3,5 +3,9 @@
 #![allow(dead_code)]
 
 mod faults;
+mod flavors;
+mod lifecycle;
+mod pools;
+mod reply;
 mod rng;
 mod state;
