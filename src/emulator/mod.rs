@@ -2,6 +2,7 @@
 //! bottom-up; the HTTP server that uses these parts comes in a later commit.
 #![allow(dead_code)]
 
+mod auth;
 mod faults;
 mod flavors;
 mod lifecycle;
