@@ -9,6 +9,7 @@ pub mod client;
 pub mod commands;
 pub mod diagnostic;
 pub mod duration;
+pub mod emulator;
 pub mod error;
 pub mod manifest;
 pub mod model;

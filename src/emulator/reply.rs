@@ -1,0 +1,153 @@
+//! Answers in the service's format: JSON bodies, and errors as
+//! `{"error_code": "...", "error_msg": "..."}` with the codes of api/NOTES.md.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+/// A refusal, with its HTTP status and the service's error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub msg: String,
+    /// `Retry-After` seconds (429 only).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, msg: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            msg: msg.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 400 `ModelArts.50004000` "Bad request: <reason>".
+    pub fn bad_request(reason: impl AsRef<str>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "ModelArts.50004000",
+            format!("Bad request: {}", reason.as_ref()),
+        )
+    }
+
+    pub fn pool_not_found(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "ModelArts.50015001",
+            format!("Pool {} not found.", shorten(name)),
+        )
+    }
+
+    pub fn pool_exists() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "ModelArts.50015000",
+            "Pool already exists.",
+        )
+    }
+
+    pub fn network_not_found(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "ModelArts.50025001",
+            format!("Network {} does not exist.", shorten(name)),
+        )
+    }
+
+    /// The path's project is not the caller's (an emulator choice; see docs/emulator.md).
+    pub fn project_mismatch(project_id: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "APIG.0302",
+            format!(
+                "The IAM user is not authorized to access the API: project {} is not the project of these credentials",
+                shorten(project_id)
+            ),
+        )
+    }
+
+    pub fn api_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "APIG.0101",
+            "The API does not exist or has not been published in the environment.",
+        )
+    }
+
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "APIG.0201",
+            "Request entity too large.",
+        )
+    }
+
+    pub fn throttled(retry_after: Option<u64>) -> Self {
+        ApiError {
+            retry_after,
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "APIG.0308",
+                "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute",
+            )
+        }
+    }
+
+    /// An injected 5xx, with the body a real one carries.
+    pub fn server_error(status: u16) -> Self {
+        match status {
+            502 => Self::new(StatusCode::BAD_GATEWAY, "APIG.0202", "Backend unavailable."),
+            503 => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "APIG.0202",
+                "Backend unavailable.",
+            ),
+            504 => Self::new(StatusCode::GATEWAY_TIMEOUT, "APIG.0203", "Backend timeout."),
+            _ => Self::internal("Internal error."),
+        }
+    }
+
+    /// 500 `ModelArts.50005000`.
+    pub fn internal(msg: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "ModelArts.50005000", msg)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut resp = json(
+            self.status,
+            &json!({"error_code": self.code, "error_msg": self.msg}),
+        );
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
+    }
+}
+
+pub fn json(status: StatusCode, value: &Value) -> Response {
+    // A `Value` always serialises.
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Client-supplied text echoed in a message, cut so a huge value cannot
+/// balloon the answer.
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 64;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
+    }
+}

@@ -1,0 +1,443 @@
+//! The HTTP side: routes, the gateway stand-in (body cap, authentication,
+//! fault injection) and the handlers that turn requests into calls on the
+//! store.
+//!
+//! A connection reset has to be a real one (the client must see an I/O
+//! error, not a status), so the listener wraps each accepted socket in a
+//! [`ConnIo`] that a request can mark as killed: the next write then fails,
+//! hyper drops the connection, and the zero linger turns the close into a
+//! TCP RST.
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes};
+use axum::extract::connect_info::{ConnectInfo, Connected};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::serve::{IncomingStream, Listener};
+use axum::{Extension, Router};
+use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::auth::{self, Accepted, Received};
+use super::faults::{Action, Injector};
+use super::pools::{self, Stamp};
+use super::reply::{self, ApiError};
+use super::rng::SplitMix64;
+use super::state::Store;
+use super::{flavors, Config};
+
+/// The gateway's request body limit (api/NOTES.md).
+pub const MAX_BODY: usize = 12 * 1024 * 1024;
+
+/// Everything a request may touch.
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub injector: Mutex<Injector>,
+    /// Pool names, resource ids and request ids. Not the fault generator:
+    /// ids must not shift the seeded fault sequence.
+    pub ids: Mutex<SplitMix64>,
+    pub domain_id: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+fn now_ms() -> u64 {
+    now().as_millis() as u64
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v2/{project_id}/pools", get(list_pools).post(create_pool))
+        .route(
+            "/v2/{project_id}/pools/{pool_name}",
+            get(show_pool).delete(delete_pool),
+        )
+        .route("/v1/{project_id}/resourceflavors", get(list_flavors))
+        .route("/v3/projects", get(iam_projects))
+        // Only known APIs reach the gateway checks, as with the real gateway,
+        // which answers APIG.0101 before looking at credentials.
+        .route_layer(middleware::from_fn_with_state(app.clone(), gateway))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(api_not_found)
+        // The gateway enforces its own limit, with its own answer.
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(app.clone(), request_id))
+        .with_state(app)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::api_not_found()
+}
+
+/// Every answer carries an `X-Request-Id`, as the service's do.
+async fn request_id(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let id = lock(&app.ids).hex(32);
+    let mut resp = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+/// The query pairs as received and decoded once, shared by the signature
+/// check and the handlers so both read the same thing.
+#[derive(Clone)]
+struct Query(Vec<(String, String)>);
+
+/// What the gateway does before the service sees a request: cap the body,
+/// authenticate, then inject faults (never into unauthenticated requests).
+async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return ApiError::too_large().into_response();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ApiError::too_large().into_response();
+    };
+    let Some(path) = auth::decode_path(parts.uri.path()) else {
+        return ApiError::bad_request("malformed percent-encoding in the path").into_response();
+    };
+    let Some(query) = auth::query_pairs(parts.uri.query().unwrap_or("")) else {
+        return ApiError::bad_request("malformed percent-encoding in the query").into_response();
+    };
+    let received = Received {
+        method: parts.method.as_str(),
+        path: &path,
+        query: &query,
+        headers: &parts.headers,
+        body: &bytes,
+    };
+    let accepted = Accepted {
+        ak: &app.config.ak,
+        sk: &app.config.sk,
+        token: app.config.token.as_deref(),
+    };
+    if let Err(refusal) = auth::authenticate(&received, &accepted, now().as_secs()) {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            refusal.error_code(),
+            refusal.error_msg(),
+        )
+        .into_response();
+    }
+
+    let decision = lock(&app.injector).decide(parts.method.as_str());
+    // Always present: the server is built with `ConnKill` as connect info.
+    let conn = parts
+        .extensions
+        .get::<ConnectInfo<ConnKill>>()
+        .map(|c| c.0.clone());
+    let resp = match decision.action {
+        Some(Action::Throttle { retry_after }) => ApiError::throttled(retry_after).into_response(),
+        Some(Action::Status(code)) => ApiError::server_error(code).into_response(),
+        // Never sent: the connection is reset below, before a byte is written.
+        Some(Action::ResetBefore) => StatusCode::NO_CONTENT.into_response(),
+        Some(Action::ResetAfter) | None => {
+            parts.extensions.insert(Query(query));
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+    };
+    // Latency comes after the processing: a client that gives up on a slow
+    // POST has still created the pool (the ambiguous case DESIGN §3 handles).
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    if matches!(
+        decision.action,
+        Some(Action::ResetBefore | Action::ResetAfter)
+    ) {
+        if let Some(conn) = conn {
+            conn.kill();
+        }
+    }
+    resp
+}
+
+fn check_project(app: &App, project_id: &str) -> Result<(), ApiError> {
+    if project_id == app.config.project_id {
+        Ok(())
+    } else {
+        Err(ApiError::project_mismatch(project_id))
+    }
+}
+
+fn io_failure(e: io::Error) -> ApiError {
+    ApiError::internal(format!("Internal error: {e}"))
+}
+
+async fn create_pool(
+    State(app): State<Arc<App>>,
+    Path(project_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let new = pools::validate(&body)?;
+    if let Some(net) = new
+        .network_name
+        .as_deref()
+        .filter(|n| n.contains("missing"))
+    {
+        return Err(ApiError::network_not_found(net));
+    }
+    let now = now_ms();
+    let stamp = Stamp {
+        project_id: &app.config.project_id,
+        domain_id: &app.domain_id,
+        now_ms: now,
+        base_provision_ms: app.config.provision_time.as_millis() as u64,
+    };
+    let pool = pools::build(new, &mut lock(&app.ids), &stamp);
+    let created = app
+        .store
+        .update(now, |list| {
+            // The same name in the same workspace, deleted or not yet gone, is taken.
+            if list
+                .iter()
+                .any(|p| p.label == pool.label && p.workspace == pool.workspace)
+            {
+                return (Err(ApiError::pool_exists()), false);
+            }
+            list.push(pool.clone());
+            (Ok(pools::created_view(&pool)), true)
+        })
+        .await
+        .map_err(io_failure)??;
+    Ok(reply::json(StatusCode::OK, &created))
+}
+
+async fn show_pool(
+    State(app): State<Arc<App>>,
+    Path((project_id, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let now = now_ms();
+    let found = app.store.read(now, |list| {
+        list.iter()
+            .find(|p| p.name == name)
+            .map(|p| pools::view(p, now))
+    });
+    match found {
+        Some(v) => Ok(reply::json(StatusCode::OK, &v)),
+        None => Err(ApiError::pool_not_found(&name)),
+    }
+}
+
+async fn list_pools(
+    State(app): State<Arc<App>>,
+    Path(project_id): Path<String>,
+    Extension(Query(query)): Extension<Query>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let now = now_ms();
+    let list = app.store.read(now, |list| pools::list(list, &query, now))?;
+    Ok(reply::json(StatusCode::OK, &list))
+}
+
+async fn delete_pool(
+    State(app): State<Arc<App>>,
+    Path((project_id, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let now = now_ms();
+    let deleted = app
+        .store
+        .update(now, |list| match list.iter_mut().find(|p| p.name == name) {
+            None => (Err(ApiError::pool_not_found(&name)), false),
+            Some(p) => {
+                // A second delete answers the same Deleting pool and changes nothing.
+                let first = p.deleted_ms.is_none();
+                if first {
+                    p.deleted_ms = Some(now);
+                }
+                (Ok(pools::view(p, now)), first)
+            }
+        })
+        .await
+        .map_err(io_failure)??;
+    Ok(reply::json(StatusCode::OK, &deleted))
+}
+
+async fn list_flavors(
+    State(app): State<Arc<App>>,
+    Path(project_id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    Ok(reply::json(
+        StatusCode::OK,
+        &flavors::list(&app.config.region),
+    ))
+}
+
+/// IAM `GET /v3/projects?name={region}`: the one project of these
+/// credentials, when the region matches.
+async fn iam_projects(
+    State(app): State<Arc<App>>,
+    Extension(Query(query)): Extension<Query>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let wanted = query.iter().find(|(k, _)| k == "name").map(|(_, v)| v);
+    let cfg = &app.config;
+    let projects = if wanted.is_none_or(|n| *n == cfg.region) {
+        vec![json!({
+            "id": cfg.project_id,
+            "name": cfg.region,
+            "domain_id": app.domain_id,
+            "parent_id": app.domain_id,
+            "is_domain": false,
+            "enabled": true,
+            "description": "",
+            "links": {"self": format!("http://{host}/v3/projects/{}", cfg.project_id)},
+        })]
+    } else {
+        Vec::new()
+    };
+    reply::json(
+        StatusCode::OK,
+        &json!({
+            "projects": projects,
+            "links": {"self": format!("http://{host}/v3/projects"), "previous": null, "next": null},
+        }),
+    )
+}
+
+// ------------------------------------------------------------ connections
+
+/// A handle on one connection; [`ConnKill::kill`] makes it end in a reset.
+#[derive(Clone)]
+pub struct ConnKill(Arc<AtomicBool>);
+
+impl ConnKill {
+    fn kill(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// An accepted socket that fails every operation once killed.
+pub struct ConnIo {
+    stream: TcpStream,
+    killed: Arc<AtomicBool>,
+}
+
+impl ConnIo {
+    fn check(&self) -> io::Result<()> {
+        if self.killed.load(Ordering::SeqCst) {
+            // Closing with a zero linger sends RST instead of FIN: the client
+            // sees "connection reset", never a clean end of a response.
+            let _ = self.stream.set_zero_linger();
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "connection reset by fault injection",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl AsyncRead for ConnIo {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ConnIo {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.stream).poll_shutdown(cx)
+    }
+}
+
+/// A TCP listener whose connections can be reset on purpose.
+pub struct ConnListener(pub TcpListener);
+
+impl Listener for ConnListener {
+    type Io = ConnIo;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (ConnIo, SocketAddr) {
+        let (stream, addr) = Listener::accept(&mut self.0).await;
+        let _ = stream.set_nodelay(true);
+        let io = ConnIo {
+            stream,
+            killed: Arc::new(AtomicBool::new(false)),
+        };
+        (io, addr)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+impl Connected<IncomingStream<'_, ConnListener>> for ConnKill {
+    fn connect_info(stream: IncomingStream<'_, ConnListener>) -> Self {
+        ConnKill(stream.io().killed.clone())
+    }
+}

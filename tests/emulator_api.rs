@@ -1,0 +1,1163 @@
+//! The emulator over real HTTP on 127.0.0.1, port 0: requests signed with the
+//! crate's own signer and sent with reqwest, as the client will send them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use poolctl::auth::signer::{self, SigningInput};
+use poolctl::emulator::{self, Config, Emulator, Faults};
+use serde_json::{json, Value};
+
+const LOOPBACK: &str = "127.0.0.1:0";
+
+fn config(provision: Duration) -> Config {
+    let listen: SocketAddr = LOOPBACK.parse().unwrap();
+    Config::with_generated_credentials(listen, provision)
+}
+
+async fn start(config: Config) -> Emulator {
+    emulator::start(config).await.expect("emulator starts")
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    fn code(&self) -> &str {
+        self.body["error_code"].as_str().unwrap_or("")
+    }
+    fn msg(&self) -> &str {
+        self.body["error_msg"].as_str().unwrap_or("")
+    }
+}
+
+/// How a test request authenticates.
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    Signed,
+    /// Signed with an `X-Sdk-Date` this far in the past.
+    SignedAt(Duration),
+    /// Signed, then the signature's last hex digit changed.
+    Tampered,
+    Token(&'a str),
+    None,
+}
+
+struct Api {
+    endpoint: String,
+    host: String,
+    ak: String,
+    sk: String,
+    project: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    fn new(emu: &Emulator) -> Api {
+        Api::with_timeout(emu, Duration::from_secs(10))
+    }
+
+    fn with_timeout(emu: &Emulator, timeout: Duration) -> Api {
+        // reqwest is built with `rustls-no-provider`; the crate uses ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        Api {
+            endpoint: emu.endpoint(),
+            host: emu.addr().to_string(),
+            ak: emu.config().ak.clone(),
+            sk: emu.config().sk.clone(),
+            project: emu.config().project_id.clone(),
+            http: reqwest::Client::builder().timeout(timeout).build().unwrap(),
+        }
+    }
+
+    fn pools(&self) -> String {
+        format!("/v2/{}/pools", self.project)
+    }
+
+    /// Sends `method path?query` with the body, authenticated as asked.
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &[u8],
+        auth: Auth<'_>,
+    ) -> Result<Answer, reqwest::Error> {
+        let pairs: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // The query is sent exactly as it is signed.
+        let q = signer::canonical_query(&pairs);
+        let url = if q.is_empty() {
+            format!("{}{path}", self.endpoint)
+        } else {
+            format!("{}{path}?{q}", self.endpoint)
+        };
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), url)
+            .body(body.to_vec());
+        match auth {
+            Auth::Signed | Auth::SignedAt(_) | Auth::Tampered => {
+                let age = match auth {
+                    Auth::SignedAt(d) => d,
+                    _ => Duration::ZERO,
+                };
+                let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap() - age;
+                let headers = vec![
+                    ("Host".to_string(), self.host.clone()),
+                    (
+                        "X-Sdk-Date".to_string(),
+                        signer::sdk_date_from_unix(now.as_secs()),
+                    ),
+                    ("Content-Type".to_string(), "application/json".to_string()),
+                ];
+                let mut authorization = signer::authorization(
+                    &SigningInput {
+                        method,
+                        path,
+                        query: &pairs,
+                        headers: &headers,
+                        body,
+                    },
+                    &self.ak,
+                    &self.sk,
+                );
+                if let Auth::Tampered = auth {
+                    let last = authorization.pop().unwrap();
+                    authorization.push(if last == '0' { '1' } else { '0' });
+                }
+                for (k, v) in headers.iter().filter(|(k, _)| k != "Host") {
+                    req = req.header(k, v);
+                }
+                req = req.header("Authorization", authorization);
+            }
+            Auth::Token(t) => req = req.header("X-Auth-Token", t),
+            Auth::None => {}
+        }
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await?;
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                panic!(
+                    "answer {status} is not JSON: {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn call(&self, method: &str, path: &str, query: &[(&str, &str)], body: &[u8]) -> Answer {
+        self.send(method, path, query, body, Auth::Signed)
+            .await
+            .expect("the request gets an answer")
+    }
+
+    async fn create(&self, body: &Value) -> Answer {
+        self.call("POST", &self.pools(), &[], body.to_string().as_bytes())
+            .await
+    }
+
+    async fn show(&self, name: &str) -> Answer {
+        self.call("GET", &format!("{}/{name}", self.pools()), &[], b"")
+            .await
+    }
+
+    async fn list(&self, query: &[(&str, &str)]) -> Vec<Value> {
+        let a = self.call("GET", &self.pools(), query, b"").await;
+        assert_eq!(a.status, 200, "{:?}", a.body);
+        assert_eq!(a.body["kind"], "List");
+        assert_eq!(a.body["apiVersion"], "v2");
+        a.body["items"].as_array().unwrap().clone()
+    }
+
+    /// Polls show until the phase is `want`, failing after `limit`.
+    async fn wait_phase(&self, name: &str, want: &str, limit: Duration) -> Answer {
+        let start = Instant::now();
+        loop {
+            let a = self.show(name).await;
+            assert_eq!(a.status, 200, "{:?}", a.body);
+            if a.body["status"]["phase"] == want {
+                return a;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "still {} after {limit:?}, wanted {want}",
+                a.body["status"]["phase"]
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+fn dedicate(name: &str, flavor: &str, count: u64) -> Value {
+    json!({
+        "kind": "Pool",
+        "apiVersion": "v2",
+        "metadata": {
+            "labels": {"os.modelarts/name": name, "os.modelarts/workspace.id": "0"},
+            "annotations": {"os.modelarts/description": ""}
+        },
+        "spec": {
+            "type": "Dedicate",
+            "scope": ["Train"],
+            "network": {"name": "network-21e1-6f5da086876d4cd084d36f8bd3346036"},
+            "resources": [{"count": count, "flavor": flavor}]
+        }
+    })
+}
+
+fn name_of(a: &Answer) -> String {
+    a.body["metadata"]["name"].as_str().unwrap().to_string()
+}
+
+fn assert_request_id(a: &Answer) {
+    let id = a.headers.get("x-request-id").expect("X-Request-Id header");
+    assert_eq!(id.len(), 32, "{id:?}");
+}
+
+// ------------------------------------------------------------------ pools
+
+#[tokio::test]
+async fn create_then_show_goes_creating_to_running_node_by_node() {
+    let emu = start(config(Duration::from_millis(600))).await;
+    let api = Api::new(&emu);
+    let created = api
+        .create(&dedicate("pool-ae01", "modelarts.vm.cpu.8ud", 3))
+        .await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    assert_request_id(&created);
+    let t0 = Instant::now();
+    let b = &created.body;
+    // Like the reference: status has empty resources and no phase.
+    assert_eq!(b["status"], json!({"resources": {}}));
+    assert_eq!(b["kind"], "Pool");
+    assert_eq!(b["apiVersion"], "v2");
+    let name = name_of(&created);
+    let suffix = name
+        .strip_prefix("pool-ae01-")
+        .expect("name is label-suffix");
+    assert!(
+        suffix.len() == 32
+            && suffix
+                .bytes()
+                .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    );
+    let ts = b["metadata"]["creationTimestamp"].as_str().unwrap();
+    assert!(
+        signer::unix_from_rfc3339(ts).is_some() && ts.ends_with('Z'),
+        "{ts}"
+    );
+    let labels = &b["metadata"]["labels"];
+    assert_eq!(labels["os.modelarts/name"], "pool-ae01");
+    assert_eq!(labels["os.modelarts/workspace.id"], "0");
+    assert_eq!(labels["os.modelarts.pool/biz"], "private");
+    assert_eq!(
+        labels["os.modelarts/tenant.project.id"],
+        api.project.as_str()
+    );
+    for k in [
+        "os.modelarts/resource.id",
+        "os.modelarts/tenant.domain.id",
+        "os.modelarts/create-from",
+    ] {
+        assert!(labels[k].is_string(), "label {k} in {labels}");
+    }
+    assert_eq!(
+        b["spec"]["resources"],
+        json!([{"count": 3, "flavor": "modelarts.vm.cpu.8ud", "maxCount": 3}])
+    );
+
+    let first = api.show(&name).await;
+    assert_eq!(first.status, 200);
+    assert_request_id(&first);
+    if t0.elapsed() < Duration::from_millis(150) {
+        assert_eq!(first.body["status"]["phase"], "Creating");
+        assert_eq!(
+            first.body["status"]["resources"]["creating"],
+            json!([{"flavor": "modelarts.vm.cpu.8ud", "count": 3}])
+        );
+        assert_eq!(first.body["status"]["scope"][0]["state"], "Enabling");
+    }
+    // Nodes come one by one: some show call sees a partial count.
+    let mut saw_partial = false;
+    let running = loop {
+        let a = api.show(&name).await;
+        let phase = a.body["status"]["phase"].as_str().unwrap().to_string();
+        let up = a.body["status"]["resources"]["available"][0]["count"]
+            .as_u64()
+            .unwrap_or(0);
+        if phase == "Creating" && (1..3).contains(&up) {
+            saw_partial = true;
+        }
+        if phase == "Running" {
+            break a;
+        }
+        assert_eq!(phase, "Creating");
+        assert!(t0.elapsed() < Duration::from_secs(5), "never Running");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(saw_partial, "no show call saw 1 or 2 of 3 nodes");
+    assert!(
+        t0.elapsed() >= Duration::from_millis(550),
+        "Running too early"
+    );
+    let st = &running.body["status"];
+    assert_eq!(
+        st["resources"],
+        json!({"available": [{"flavor": "modelarts.vm.cpu.8ud", "count": 3}]})
+    );
+    assert_eq!(
+        st["scope"],
+        json!([{"scopeType": "Train", "state": "Enabled"}])
+    );
+    assert_eq!(st["root"], name.as_str());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn duplicate_names_conflict_and_unknown_pools_are_404() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let body = dedicate("pool-dup", "modelarts.vm.cpu.8ud", 1);
+    assert_eq!(api.create(&body).await.status, 200);
+    let again = api.create(&body).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(again.code(), "ModelArts.50015000");
+    assert_eq!(again.msg(), "Pool already exists.");
+    assert_request_id(&again);
+    // Another workspace is another namespace.
+    let mut other = body.clone();
+    other["metadata"]["labels"]["os.modelarts/workspace.id"] = json!("ws-2");
+    assert_eq!(api.create(&other).await.status, 200);
+
+    let missing = api.show("pool-nope-0123").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.code(), "ModelArts.50015001");
+    let del = api
+        .call(
+            "DELETE",
+            &format!("{}/pool-nope-0123", api.pools()),
+            &[],
+            b"",
+        )
+        .await;
+    assert_eq!(del.status, 404);
+    assert_eq!(del.code(), "ModelArts.50015001");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_bodies_are_400_with_a_reason() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let cases = [
+        (dedicate("Bad_Name", "f", 1), "invalid pool name Bad_Name"),
+        (
+            dedicate("pool-zero", "f", 0),
+            "count must be an integer of at least 1",
+        ),
+        (
+            json!({"kind": "Pool", "apiVersion": "v1", "metadata": {"labels": {"os.modelarts/name": "pool-a"}}}),
+            "apiVersion must be v2",
+        ),
+        (
+            {
+                let mut b = dedicate("pool-nonet", "f", 1);
+                b["spec"].as_object_mut().unwrap().remove("network");
+                b
+            },
+            "spec.network is required",
+        ),
+    ];
+    for (body, reason) in cases {
+        let a = api.create(&body).await;
+        assert_eq!(a.status, 400, "{body}");
+        assert_eq!(a.code(), "ModelArts.50004000");
+        assert!(a.msg().starts_with("Bad request: "), "{}", a.msg());
+        assert!(a.msg().contains(reason), "{} lacks {reason}", a.msg());
+    }
+    // The reference example has a trailing comma: not JSON.
+    let a = api
+        .call(
+            "POST",
+            &api.pools(),
+            &[],
+            br#"{"kind":"Pool","spec":{"resources":[{"count":1,"flavor":"f",}]}}"#,
+        )
+        .await;
+    assert_eq!(a.status, 400);
+    assert!(a.msg().contains("not valid JSON"), "{}", a.msg());
+    // Binary junk is a 400 too, never a crash.
+    let a = api
+        .call("POST", &api.pools(), &[], &[0xff, 0x00, 0xfe, 0x80])
+        .await;
+    assert_eq!(a.status, 400);
+    // A missing network is a 404 of its own.
+    let mut body = dedicate("pool-net", "f", 1);
+    body["spec"]["network"]["name"] = json!("network-missing-01");
+    let a = api.create(&body).await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.code(), "ModelArts.50025001");
+    assert!(api.list(&[]).await.is_empty(), "no pool was created");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn huge_bodies_unknown_apis_and_foreign_projects() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let huge = vec![b' '; emulator::MAX_BODY + 1];
+    let a = api.call("POST", &api.pools(), &[], &huge).await;
+    assert_eq!(a.status, 413);
+    assert_eq!(a.code(), "APIG.0201");
+    assert_request_id(&a);
+
+    let a = api.call("GET", "/v2/nothing/here/at/all", &[], b"").await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.code(), "APIG.0101");
+    assert_request_id(&a);
+    let a = api.call("PUT", &api.pools(), &[], b"").await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.code(), "APIG.0101");
+
+    let a = api
+        .call("GET", "/v2/0123456789abcdef/pools", &[], b"")
+        .await;
+    assert_eq!(a.status, 403);
+    assert_eq!(a.code(), "APIG.0302");
+    assert!(a.msg().contains("project"), "{}", a.msg());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn list_filters_by_label_and_status() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let fast = name_of(&api.create(&dedicate("pool-list-a", "f.cpu", 1)).await);
+    let slow = name_of(&api.create(&dedicate("slow-list-b", "f.cpu", 1)).await);
+    let failed = name_of(&api.create(&dedicate("pool-list-c", "x.soldout", 1)).await);
+    api.wait_phase(&fast, "Running", Duration::from_secs(5))
+        .await;
+    api.wait_phase(&failed, "CreationFailed", Duration::from_secs(5))
+        .await;
+
+    let names = |items: Vec<Value>| -> Vec<String> {
+        let mut n: Vec<String> = items
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(api.list(&[]).await),
+        sorted(vec![fast.clone(), slow.clone(), failed.clone()])
+    );
+    assert_eq!(
+        names(
+            api.list(&[("labelSelector", "os.modelarts/name=pool-list-a")])
+                .await
+        ),
+        vec![fast.clone()]
+    );
+    assert_eq!(names(api.list(&[("status", "created")]).await), vec![fast]);
+    assert_eq!(names(api.list(&[("status", "creating")]).await), vec![slow]);
+    assert_eq!(names(api.list(&[("status", "failed")]).await), vec![failed]);
+    assert!(api.list(&[("workspaceId", "ws-9")]).await.is_empty());
+    let bad = api
+        .call("GET", &api.pools(), &[("status", "done")], b"")
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.msg().contains("status must be"), "{}", bad.msg());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn delete_goes_through_deleting_to_404() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let name = name_of(&api.create(&dedicate("pool-del", "f", 2)).await);
+    let path = format!("{}/{name}", api.pools());
+    let t0 = Instant::now();
+    let del = api.call("DELETE", &path, &[], b"").await;
+    assert_eq!(del.status, 200, "{:?}", del.body);
+    assert_eq!(del.body["status"]["phase"], "Deleting");
+    assert_eq!(del.body["metadata"]["name"], name.as_str());
+    let shown = api.show(&name).await;
+    if t0.elapsed() < Duration::from_millis(150) {
+        assert_eq!(shown.body["status"]["phase"], "Deleting");
+        // The name stays taken while the pool is being deleted.
+        assert_eq!(api.create(&dedicate("pool-del", "f", 2)).await.status, 409);
+    }
+    loop {
+        let a = api.show(&name).await;
+        if a.status == 404 {
+            assert_eq!(a.code(), "ModelArts.50015001");
+            break;
+        }
+        assert_eq!(a.body["status"]["phase"], "Deleting");
+        assert!(t0.elapsed() < Duration::from_secs(5), "never gone");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(t0.elapsed() >= Duration::from_millis(190), "gone too early");
+    assert!(api.list(&[]).await.is_empty());
+    // Gone for good: the name is free again.
+    assert_eq!(api.create(&dedicate("pool-del", "f", 2)).await.status, 200);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn triggers_soldout_abnormal_and_logical_waiting() {
+    let emu = start(config(Duration::from_millis(400))).await;
+    let api = Api::new(&emu);
+    let sold = name_of(
+        &api.create(&dedicate("pool-sold", "modelarts.vm.gpu.v100.soldout", 1))
+            .await,
+    );
+    let odd = name_of(&api.create(&dedicate("pool-odd", "f.abnormal", 1)).await);
+    let logical = json!({
+        "kind": "Pool", "apiVersion": "v2",
+        "metadata": {"labels": {"os.modelarts/name": "pool-logic-01"},
+                     "annotations": {"os.modelarts/billing.mode": 0}},
+        "spec": {"type": "Logical", "resources": [{"flavor": "modelarts.vm.gpu.tnt004", "count": 2}]}
+    });
+    let created = api.create(&logical).await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    // A number in an annotation is taken as its text.
+    assert_eq!(
+        created.body["metadata"]["annotations"]["os.modelarts/billing.mode"],
+        "0"
+    );
+    let logical = name_of(&created);
+    let first = api.show(&logical).await;
+    assert!(["Waiting", "Creating", "Running"]
+        .contains(&first.body["status"]["phase"].as_str().unwrap()));
+    let failed = api
+        .wait_phase(&sold, "CreationFailed", Duration::from_secs(5))
+        .await;
+    assert_eq!(
+        failed.body["status"]["message"],
+        "insufficient capacity: flavor modelarts.vm.gpu.v100.soldout is sold out"
+    );
+    let abnormal = api
+        .wait_phase(&odd, "Abnormal", Duration::from_secs(5))
+        .await;
+    assert_eq!(
+        abnormal.body["status"]["resources"]["abnormal"],
+        json!([{"flavor": "f.abnormal", "count": 1}])
+    );
+    let running = api
+        .wait_phase(&logical, "Running", Duration::from_secs(5))
+        .await;
+    assert_eq!(running.body["status"]["resources"], json!({}));
+    // Failed pools stay failed.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        api.show(&sold).await.body["status"]["phase"],
+        "CreationFailed"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn flavors_and_the_iam_project_lookup() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let a = api
+        .call(
+            "GET",
+            &format!("/v1/{}/resourceflavors", api.project),
+            &[],
+            b"",
+        )
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body["kind"], "List");
+    let names: Vec<&str> = a.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap())
+        .collect();
+    for f in [
+        "modelarts.vm.cpu.8ud",
+        "modelarts.vm.gpu.tnt004",
+        "modelarts.vm.gpu.t4u8",
+        "modelarts.vm.cpu.4u8",
+    ] {
+        assert!(names.contains(&f), "{f} in {names:?}");
+    }
+    assert!(names.iter().any(|n| n.contains("soldout")));
+    assert_eq!(a.body["items"][0]["spec"]["type"], "Dedicate");
+
+    let p = api
+        .call("GET", "/v3/projects", &[("name", "ap-southeast-1")], b"")
+        .await;
+    assert_eq!(p.status, 200);
+    let projects = p.body["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 1);
+    assert_eq!(projects[0]["id"], api.project.as_str());
+    assert_eq!(projects[0]["name"], "ap-southeast-1");
+    let none = api
+        .call("GET", "/v3/projects", &[("name", "eu-west-101")], b"")
+        .await;
+    assert_eq!(none.status, 200);
+    assert_eq!(none.body["projects"], json!([]));
+    // Same auth as the pool API.
+    let anon = api
+        .send(
+            "GET",
+            "/v3/projects",
+            &[("name", "ap-southeast-1")],
+            b"",
+            Auth::None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(anon.status, 401);
+    emu.shutdown().await;
+}
+
+#[test]
+fn export_lines_point_at_the_emulator() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let emu = start(config(Duration::from_millis(300))).await;
+        let lines = emu.export_lines();
+        let endpoint = format!("http://127.0.0.1:{}", emu.addr().port());
+        assert_eq!(emu.endpoint(), endpoint);
+        let c = emu.config();
+        let expected = format!(
+            "export POOLCTL_ENDPOINT={endpoint}\nexport HUAWEICLOUD_SDK_AK={}\nexport HUAWEICLOUD_SDK_SK={}\n\
+             export POOLCTL_PROJECT_ID={}\nexport POOLCTL_IAM_ENDPOINT={endpoint}\nexport POOLCTL_REGION=ap-southeast-1\n",
+            c.ak, c.sk, c.project_id
+        );
+        assert_eq!(lines, expected);
+        assert!(c.ak.starts_with("EMU"));
+        // The SK shows in the exports, which the user asked for, never in Debug.
+        assert!(!format!("{c:?}").contains(&c.sk));
+        emu.shutdown().await;
+    });
+}
+
+// ------------------------------------------------------------------- auth
+
+#[tokio::test]
+async fn signatures_are_verified_like_the_gateway() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let pools = api.pools();
+    let body = dedicate("pool-auth", "f", 1).to_string();
+
+    let bad = api
+        .send("POST", &pools, &[], body.as_bytes(), Auth::Tampered)
+        .await
+        .unwrap();
+    assert_eq!(bad.status, 401);
+    assert_eq!(bad.code(), "APIG.0301");
+    assert_eq!(
+        bad.msg(),
+        "Incorrect IAM authentication information: signature mismatch"
+    );
+    assert_request_id(&bad);
+
+    let stale = api
+        .send(
+            "GET",
+            &pools,
+            &[],
+            b"",
+            Auth::SignedAt(Duration::from_secs(16 * 60)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stale.status, 401);
+    assert_eq!(stale.code(), "APIG.0301");
+    assert!(stale.msg().contains("15-minute window"), "{}", stale.msg());
+    let recent = api
+        .send(
+            "GET",
+            &pools,
+            &[],
+            b"",
+            Auth::SignedAt(Duration::from_secs(14 * 60)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(recent.status, 200);
+
+    let other_key = Api {
+        ak: "EMUNOTTHEKEY00000000".into(),
+        ..Api::new(&emu)
+    };
+    let a = other_key.call_raw_status("GET", &pools).await;
+    assert_eq!(a.status, 401);
+    assert!(a.msg().contains("unknown access key"), "{}", a.msg());
+
+    let other_secret = Api {
+        sk: "not-the-secret".into(),
+        ..Api::new(&emu)
+    };
+    let a = other_secret.call_raw_status("GET", &pools).await;
+    assert_eq!(a.status, 401);
+    assert!(a.msg().contains("signature mismatch"));
+
+    // Signed query pairs count: a query changed after signing is refused.
+    let a = api
+        .http
+        .get(format!("{}{pools}?status=created", api.endpoint))
+        .header("X-Sdk-Date", signer::sdk_date_from_unix(now_secs()))
+        .header(
+            "Authorization",
+            signer::authorization(
+                &SigningInput {
+                    method: "GET",
+                    path: &pools,
+                    query: &[],
+                    headers: &[
+                        ("host".into(), api.host.clone()),
+                        ("x-sdk-date".into(), signer::sdk_date_from_unix(now_secs())),
+                    ],
+                    body: b"",
+                },
+                &api.ak,
+                &api.sk,
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(a.status().as_u16(), 401);
+
+    let none = api.send("GET", &pools, &[], b"", Auth::None).await.unwrap();
+    assert_eq!(none.status, 401);
+    assert_eq!(none.code(), "APIG.0301");
+    // Nothing was created by the refused POST; the secret never shows.
+    assert!(api.list(&[]).await.is_empty());
+    for a in [&bad, &stale, &none] {
+        assert!(!a.body.to_string().contains(&api.sk));
+    }
+    emu.shutdown().await;
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+impl Api {
+    async fn call_raw_status(&self, method: &str, path: &str) -> Answer {
+        self.send(method, path, &[], b"", Auth::Signed)
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_accepted_when_configured() {
+    let mut cfg = config(Duration::from_millis(300));
+    cfg.token = Some("emulator-token-123".into());
+    let emu = start(cfg).await;
+    let api = Api::new(&emu);
+    let pools = api.pools();
+    let ok = api
+        .send("GET", &pools, &[], b"", Auth::Token("emulator-token-123"))
+        .await
+        .unwrap();
+    assert_eq!(ok.status, 200, "{:?}", ok.body);
+    let created = api
+        .send(
+            "POST",
+            &pools,
+            &[],
+            dedicate("pool-token", "f", 1).to_string().as_bytes(),
+            Auth::Token("emulator-token-123"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.status, 200);
+    let bad = api
+        .send("GET", &pools, &[], b"", Auth::Token("some-other-token"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status, 401);
+    assert_eq!(bad.code(), "ModelArts.50001000");
+    emu.shutdown().await;
+}
+
+// ----------------------------------------------------------------- faults
+
+fn with_faults(spec: &str) -> Config {
+    let mut c = config(Duration::from_millis(300));
+    c.faults = Faults::parse(spec).unwrap();
+    c.seed = 7;
+    c
+}
+
+#[tokio::test]
+async fn throttling_with_and_without_retry_after() {
+    let emu = start(with_faults("get:429=2*1,get:429*1")).await;
+    let api = Api::new(&emu);
+    let first = api.call("GET", &api.pools(), &[], b"").await;
+    assert_eq!(first.status, 429);
+    assert_eq!(first.code(), "APIG.0308");
+    assert!(
+        first.msg().contains("throttling threshold"),
+        "{}",
+        first.msg()
+    );
+    assert_eq!(first.headers["retry-after"], "2");
+    assert_request_id(&first);
+    let second = api.call("GET", &api.pools(), &[], b"").await;
+    assert_eq!(second.status, 429);
+    assert_eq!(second.code(), "APIG.0308");
+    assert!(second.headers.get("retry-after").is_none());
+    let third = api.call("GET", &api.pools(), &[], b"").await;
+    assert_eq!(third.status, 200);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_count_of_503s_then_service() {
+    let emu = start(with_faults("get:503*3,500*1")).await;
+    let api = Api::new(&emu);
+    // Faults never touch unauthenticated requests, nor count them.
+    let anon = api
+        .send("GET", &api.pools(), &[], b"", Auth::None)
+        .await
+        .unwrap();
+    assert_eq!(anon.status, 401);
+    for _ in 0..3 {
+        let a = api.call("GET", &api.pools(), &[], b"").await;
+        assert_eq!(a.status, 503);
+        assert_eq!(a.code(), "APIG.0202");
+    }
+    // The 500 rule had not examined the GETs the 503 rule answered.
+    let a = api.call("GET", &api.pools(), &[], b"").await;
+    assert_eq!(a.status, 500);
+    assert_eq!(a.code(), "ModelArts.50005000");
+    assert_eq!(api.call("GET", &api.pools(), &[], b"").await.status, 200);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn probabilities_follow_the_seed() {
+    async fn statuses(seed: u64) -> Vec<u16> {
+        let mut c = with_faults("get:503%50");
+        c.seed = seed;
+        let emu = start(c).await;
+        let api = Api::new(&emu);
+        let mut out = Vec::new();
+        for _ in 0..40 {
+            out.push(api.call("GET", &api.pools(), &[], b"").await.status);
+        }
+        emu.shutdown().await;
+        out
+    }
+    let a = statuses(11).await;
+    assert_eq!(a, statuses(11).await, "same seed, same faults");
+    let hits = a.iter().filter(|s| **s == 503).count();
+    assert!((8..=32).contains(&hits), "{hits} of 40 at 50%");
+    assert!(a.iter().all(|s| *s == 200 || *s == 503));
+}
+
+/// A TCP reset somewhere in the error's chain (not a timeout, not a status).
+fn is_reset(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionReset {
+                return true;
+            }
+        }
+        source = e.source();
+    }
+    false
+}
+
+#[tokio::test]
+async fn reset_before_changes_nothing() {
+    let emu = start(with_faults("post:reset-before*1")).await;
+    let api = Api::new(&emu);
+    // Over a kept-alive connection, as a real client's second call goes.
+    assert!(api.list(&[]).await.is_empty());
+    let err = api
+        .send(
+            "POST",
+            &api.pools(),
+            &[],
+            dedicate("pool-rb", "f", 1).to_string().as_bytes(),
+            Auth::Signed,
+        )
+        .await
+        .expect_err("the client sees a broken connection, not an answer");
+    assert!(is_reset(&err), "{err:?}");
+    assert!(
+        api.list(&[]).await.is_empty(),
+        "reset-before created a pool"
+    );
+    // The next POST goes through.
+    assert_eq!(api.create(&dedicate("pool-rb", "f", 1)).await.status, 200);
+    assert_eq!(api.list(&[]).await.len(), 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn reset_after_leaves_exactly_one_pool() {
+    let emu = start(with_faults("post:reset-after*1")).await;
+    let api = Api::new(&emu);
+    assert!(api.list(&[]).await.is_empty());
+    let body = dedicate("pool-ra", "f", 1);
+    let err = api
+        .send(
+            "POST",
+            &api.pools(),
+            &[],
+            body.to_string().as_bytes(),
+            Auth::Signed,
+        )
+        .await
+        .expect_err("the answer is lost");
+    assert!(is_reset(&err), "{err:?}");
+    let items = api
+        .list(&[("labelSelector", "os.modelarts/name=pool-ra")])
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    // A blind resend would now conflict: the client must look the pool up.
+    assert_eq!(api.create(&body).await.status, 409);
+    assert_eq!(api.list(&[]).await.len(), 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn latency_comes_after_processing() {
+    let emu = start(with_faults("post:latency=700ms")).await;
+    let slow_client = Api::with_timeout(&emu, Duration::from_millis(200));
+    let body = dedicate("pool-late", "f", 1);
+    let t0 = Instant::now();
+    let err = slow_client
+        .send(
+            "POST",
+            &slow_client.pools(),
+            &[],
+            body.to_string().as_bytes(),
+            Auth::Signed,
+        )
+        .await
+        .expect_err("the client gives up first");
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(t0.elapsed() < Duration::from_millis(650));
+    // The ambiguous case: the client timed out, yet the pool exists.
+    let api = Api::new(&emu);
+    assert_eq!(
+        api.list(&[("labelSelector", "os.modelarts/name=pool-late")])
+            .await
+            .len(),
+        1
+    );
+    // A patient client gets the answer, late.
+    let t0 = Instant::now();
+    let a = api.create(&dedicate("pool-late-2", "f", 1)).await;
+    assert_eq!(a.status, 200);
+    assert!(
+        t0.elapsed() >= Duration::from_millis(700),
+        "{:?}",
+        t0.elapsed()
+    );
+    // GETs are not delayed by a post: rule.
+    let t0 = Instant::now();
+    api.list(&[]).await;
+    assert!(t0.elapsed() < Duration::from_millis(500));
+    emu.shutdown().await;
+}
+
+// ------------------------------------------------------------------ state
+
+fn state_path(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("emulator-state.json")
+}
+
+#[tokio::test]
+async fn the_state_file_survives_a_restart_and_is_always_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = state_path(&dir);
+    let mut cfg = config(Duration::from_millis(500));
+    cfg.state_file = Some(path.clone());
+    let emu = start(cfg.clone()).await;
+    let api = Api::new(&emu);
+
+    // A reader that parses the file as fast as it can while pools change.
+    let reader_path = path.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_reader = stop.clone();
+    let reader = std::thread::spawn(move || {
+        let mut reads = 0u32;
+        while !stop_reader.load(std::sync::atomic::Ordering::Relaxed) {
+            let bytes = std::fs::read(&reader_path).expect("the file is always there");
+            let v: Value = serde_json::from_slice(&bytes).expect("the file is always whole JSON");
+            assert_eq!(v["format"], "poolctl-emulator-state/1");
+            reads += 1;
+        }
+        reads
+    });
+    let mut names = Vec::new();
+    for i in 0..8 {
+        let a = api
+            .create(&dedicate(&format!("pool-state-{i}"), "f", 1))
+            .await;
+        assert_eq!(a.status, 200);
+        names.push(name_of(&a));
+        // After every answered change, the file already holds it.
+        let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(v["pools"].as_array().unwrap().len(), i + 1);
+    }
+    let deleted = names.pop().unwrap();
+    let del = api
+        .call("DELETE", &format!("{}/{deleted}", api.pools()), &[], b"")
+        .await;
+    assert_eq!(del.status, 200);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().expect("reader never saw a broken file") > 0);
+    let created_at = api.show(&names[0]).await.body["metadata"]["creationTimestamp"].clone();
+    emu.shutdown().await;
+
+    // The file holds the credentials (read back by `poolctl emulator`).
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(v["credentials"]["ak"], cfg.ak.as_str());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the state file holds the SK: owner only");
+    }
+
+    // A restart (another port) carries on: same pools, lifecycle from the timestamps.
+    let emu = start(cfg).await;
+    let api = Api::new(&emu);
+    let shown = api.show(&names[0]).await;
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.body["metadata"]["creationTimestamp"], created_at);
+    api.wait_phase(&names[0], "Running", Duration::from_secs(5))
+        .await;
+    assert_eq!(
+        api.list(&[]).await.len(),
+        7 + usize::from(api.show(&deleted).await.status == 200)
+    );
+    let gone = loop {
+        let a = api.show(&deleted).await;
+        if a.status == 404 {
+            break a;
+        }
+        assert_eq!(a.body["status"]["phase"], "Deleting");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(gone.code(), "ModelArts.50015001");
+    assert_eq!(
+        api.create(&dedicate("pool-state-0", "f", 1)).await.status,
+        409,
+        "the restarted emulator knows the old names"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_corrupt_state_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = state_path(&dir);
+    std::fs::write(
+        &path,
+        b"{\"format\": \"poolctl-emulator-state/1\", \"pools\": [{",
+    )
+    .unwrap();
+    let mut cfg = config(Duration::from_millis(300));
+    cfg.state_file = Some(path.clone());
+    let err = emulator::start(cfg).await.err().expect("refused");
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    let text = err.to_string();
+    assert!(
+        text.contains("emulator-state.json") && text.contains("not a poolctl emulator state file"),
+        "{text}"
+    );
+    // Left as it was, for the user to look at.
+    assert!(std::fs::read(&path).unwrap().starts_with(b"{\"format\""));
+}
+
+#[tokio::test]
+async fn hostile_bytes_and_headers_never_take_the_server_down() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    for (junk, expected) in [
+        (&b"\x00\xff\xfe garbage\r\n\r\n"[..], "HTTP/1.1 400"),
+        (
+            b"GET /v2/x/pools HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n",
+            "HTTP/1.1 400",
+        ),
+        (
+            b"POST /v2/x/pools HTTP/1.1\r\nHost: a\r\nAuthorization: SDK-HMAC-SHA256 \xff\xfe\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 401",
+        ),
+        (
+            b"GET /v2/%ff%fe/pools?a=%zz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 400",
+        ),
+    ] {
+        let mut sock = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+        sock.write_all(junk).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(2), sock.read_to_end(&mut answer)).await;
+        let text = String::from_utf8_lossy(&answer);
+        assert!(text.starts_with(expected), "{junk:?} => {text}");
+    }
+    // Odd SignedHeaders: a name that is not a header, one that was not sent.
+    for signed in ["host;x-sdk-date;bad header", "host;x-sdk-date;x-not-sent"] {
+        let a = api
+            .http
+            .get(format!("{}{}", api.endpoint, api.pools()))
+            .header("X-Sdk-Date", signer::sdk_date_from_unix(now_secs()))
+            .header(
+                "Authorization",
+                format!(
+                    "SDK-HMAC-SHA256 Access={}, SignedHeaders={signed}, Signature=00",
+                    api.ak
+                ),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(a.status().as_u16(), 401);
+        let body: Value = serde_json::from_slice(&a.bytes().await.unwrap()).unwrap();
+        assert!(
+            body["error_msg"].as_str().unwrap().contains("is missing"),
+            "{body}"
+        );
+    }
+    // Still serving.
+    assert!(api.list(&[]).await.is_empty());
+    emu.shutdown().await;
+}
