@@ -98,8 +98,13 @@ pub enum Error {
     #[error("{what}: {detail}")]
     Unavailable { what: String, detail: String },
 
+    /// Ctrl-C. `resume` is the line that tells how to pick up again.
     #[error("interrupted")]
     Interrupted { resume: Option<String> },
+
+    /// The problem has been printed in full already; only the code is left.
+    #[error("{code:?}")]
+    Reported { code: ExitCode },
 
     /// Several pools were handled; each result has been printed already.
     #[error("{failed} of {total} pools failed")]
@@ -140,7 +145,7 @@ impl Error {
             Error::WaitTimeout { .. } => ExitCode::WaitTimeout,
             Error::Unavailable { .. } => ExitCode::Unavailable,
             Error::Interrupted { .. } => ExitCode::Interrupted,
-            Error::Several { code, .. } => *code,
+            Error::Several { code, .. } | Error::Reported { code } => *code,
             Error::Internal(_) => ExitCode::Internal,
         }
     }
@@ -160,9 +165,7 @@ impl Error {
             Error::WaitTimeout { name, .. } => Some(format!(
                 "the pool keeps being created; follow it with: poolctl wait {name}"
             )),
-            Error::Interrupted { resume: Some(name) } => Some(format!(
-                "the pool is still being created; resume with: poolctl wait {name}"
-            )),
+            Error::Interrupted { resume } => resume.clone(),
             Error::Unavailable { .. } => Some(
                 "the service did not answer after retries; check --endpoint and the network, then run again"
                     .into(),

@@ -15,3 +15,4 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod validate;
+pub mod wait;

@@ -450,7 +450,7 @@ pub struct PoolDriver {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PoolUserLogin {
     /// Key pair name.
@@ -462,6 +462,17 @@ pub struct PoolUserLogin {
     #[serde(flatten, skip_serializing_if = "is_empty_extra")]
     #[schemars(skip)]
     pub extra: Extra,
+}
+
+/// Debug output (`{:?}`, traces, panics) must never carry the password.
+impl std::fmt::Debug for PoolUserLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolUserLogin")
+            .field("key_pair_name", &self.key_pair_name)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -723,6 +734,17 @@ mod tests {
         assert_eq!(pool.phase(), None);
         assert_eq!(pool.display_name(), Some("pool-ae01"));
         assert_eq!(pool.nodes(), (0, 1));
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let pool: Pool = serde_json::from_str(
+            r#"{"spec":{"userLogin":{"keyPairName":"k","password":"Q0FOQVJZLXB3"}}}"#,
+        )
+        .unwrap();
+        let text = format!("{pool:?}");
+        assert!(!text.contains("Q0FOQVJZLXB3"), "{text}");
+        assert!(text.contains("<redacted>"));
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub enum CredentialSource {
     AuthTokenEnv,
     Environment,
     File(PathBuf),
+    /// `--emulator`: credentials made up by the in-process emulator.
+    Emulator,
 }
 
 impl fmt::Display for CredentialSource {
@@ -112,6 +114,7 @@ impl fmt::Display for CredentialSource {
             CredentialSource::AuthTokenEnv => write!(f, "{ENV_AUTH_TOKEN}"),
             CredentialSource::Environment => write!(f, "{ENV_AK}/{ENV_SK}"),
             CredentialSource::File(p) => write!(f, "{}", p.display()),
+            CredentialSource::Emulator => write!(f, "the in-process emulator (--emulator)"),
         }
     }
 }

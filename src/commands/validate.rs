@@ -124,9 +124,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<(), Error> {
     }
     if errors > 0 {
         // The report above is the message; only the exit code is left to say.
-        return Err(Error::Several {
-            failed: errors,
-            total: loaded.documents.len(),
+        return Err(Error::Reported {
             code: crate::error::ExitCode::Usage,
         });
     }

@@ -1,0 +1,129 @@
+//! Pools as text: one pool in detail, many as a table.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::client::{parse_timestamp, Fetched};
+use crate::model::Pool;
+
+/// `45s`, `3m`, `5h`, `2d` since an RFC 3339 timestamp.
+pub fn age(created: Option<&str>, now_unix: u64) -> String {
+    let Some(then) = created.and_then(parse_timestamp) else {
+        return "-".into();
+    };
+    let secs = now_unix.saturating_sub(then);
+    match secs {
+        0..=119 => format!("{secs}s"),
+        120..=7199 => format!("{}m", secs / 60),
+        7200..=172_799 => format!("{}h", secs / 3600),
+        _ => format!("{}d", secs / 86_400),
+    }
+}
+
+pub fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn or_dash(s: Option<&str>) -> &str {
+    s.filter(|s| !s.is_empty()).unwrap_or("-")
+}
+
+/// One pool in detail, for `get`, `create` and `wait`.
+pub fn detail(pool: &Pool) -> String {
+    let (available, total) = pool.nodes();
+    let mut rows: Vec<(&str, String)> = vec![
+        ("name", or_dash(pool.name()).to_string()),
+        ("display name", or_dash(pool.display_name()).to_string()),
+        ("type", or_dash(pool.spec.pool_type.as_deref()).to_string()),
+        ("phase", or_dash(pool.phase()).to_string()),
+        ("nodes", format!("{available}/{total} available")),
+    ];
+    for r in &pool.spec.resources {
+        rows.push((
+            "flavor",
+            format!(
+                "{} x {}",
+                r.count.unwrap_or_default(),
+                or_dash(r.flavor.as_deref())
+            ),
+        ));
+    }
+    if let Some(net) = pool.spec.network.as_ref().and_then(|n| n.name.as_deref()) {
+        rows.push(("network", net.to_string()));
+    }
+    if !pool.spec.scope.is_empty() {
+        rows.push(("scope", pool.spec.scope.join(", ")));
+    }
+    if let Some(created) = pool.metadata.creation_timestamp.as_deref() {
+        rows.push((
+            "created",
+            format!("{created} ({} ago)", age(Some(created), now_unix())),
+        ));
+    }
+    if let Some(msg) = pool.status.message.as_deref().filter(|m| !m.is_empty()) {
+        rows.push(("message", msg.to_string()));
+    }
+    rows.iter()
+        .map(|(k, v)| format!("{:<13} {v}", format!("{k}:")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `list` table: name, display name, type, phase, nodes, age.
+pub fn table(pools: &[Fetched], now: u64) -> String {
+    let mut rows = vec![[
+        "NAME".to_string(),
+        "DISPLAY NAME".into(),
+        "TYPE".into(),
+        "PHASE".into(),
+        "NODES".into(),
+        "AGE".into(),
+    ]];
+    for f in pools {
+        let p = &f.pool;
+        let (available, total) = p.nodes();
+        rows.push([
+            or_dash(p.name()).to_string(),
+            or_dash(p.display_name()).to_string(),
+            or_dash(p.spec.pool_type.as_deref()).to_string(),
+            or_dash(p.phase()).to_string(),
+            format!("{available}/{total}"),
+            age(p.metadata.creation_timestamp.as_deref(), now),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    if i == 5 {
+                        cell.clone()
+                    } else {
+                        format!("{cell:<w$}", w = widths[i])
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("  ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages() {
+        let t = parse_timestamp("2024-10-24T12:42:43Z").unwrap();
+        assert_eq!(age(Some("2024-10-24T12:42:43Z"), t + 45), "45s");
+        assert_eq!(age(Some("2024-10-24T12:42:43Z"), t + 600), "10m");
+        assert_eq!(age(Some("2024-10-24T12:42:43Z"), t + 3 * 86_400), "3d");
+        assert_eq!(age(None, t), "-");
+    }
+}
