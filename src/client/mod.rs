@@ -194,7 +194,8 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 5,
-            max_elapsed: Duration::from_secs(60),
+            // Above the default --request-timeout, so a timed-out GET is retried.
+            max_elapsed: Duration::from_secs(120),
             min_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(15),
             retry_after_cap: Duration::from_secs(30),

@@ -1,5 +1,5 @@
-//! `poolctl create`: build every request, validate it, then (for now) print
-//! it with `--dry-run`.
+//! `poolctl create`: build every request and validate it; then print it
+//! (`--dry-run`) or submit it.
 
 use serde_json::Value;
 
@@ -49,13 +49,10 @@ pub fn body(doc: &Document) -> Value {
     serde_json::to_value(&doc.request).unwrap_or(Value::Null)
 }
 
-pub fn run(_global: &GlobalArgs, args: &CreateArgs, printer: &Printer) -> Result<(), Error> {
+pub fn run(global: &GlobalArgs, args: &CreateArgs, printer: &Printer) -> Result<(), Error> {
     let docs = build(args, printer)?;
     if !args.dry_run {
-        return Err(Error::usage_hint(
-            "submitting to the service is not built yet",
-            "add --dry-run to print the request that would be sent",
-        ));
+        return super::remote::create(global, args, docs, printer);
     }
     let bodies: Vec<Value> = docs
         .iter()

@@ -3,6 +3,7 @@
 
 mod create;
 mod generate;
+pub mod remote;
 mod validate;
 
 pub use generate::{completions, man_page};
@@ -28,12 +29,13 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<(), Error> {
             printer.result(&String::from_utf8_lossy(&man_page()));
             Ok(())
         }
-        Command::Get(_)
-        | Command::List(_)
-        | Command::Wait(_)
-        | Command::Delete(_)
-        | Command::Emulator(_) => Err(Error::usage(
-            "this command talks to the service, which this build cannot do yet",
-        )),
+        Command::Get(args) => remote::get(&cli.global, args, printer),
+        Command::List(args) => remote::list(&cli.global, args, printer),
+        Command::Wait(args) => remote::wait_cmd(&cli.global, args, printer),
+        Command::Delete(args) => remote::delete(&cli.global, args, printer),
+        Command::Emulator(args) => remote::block_on(
+            crate::emulator::serve(args, printer.quiet),
+            std::sync::Arc::default(),
+        ),
     }
 }

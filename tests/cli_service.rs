@@ -1,0 +1,450 @@
+//! poolctl against the real emulator, both as separate processes over HTTP on
+//! an ephemeral loopback port, the way a user or a pipeline runs them.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Emulator {
+    child: Child,
+    _stdout: BufReader<ChildStdout>,
+    exports: Vec<(String, String)>,
+}
+
+impl Emulator {
+    fn start(extra: &[&str]) -> Emulator {
+        let mut cmd = StdCommand::cargo_bin("poolctl").unwrap();
+        cmd.args(["emulator", "--listen", "127.0.0.1:0"]);
+        if !extra.contains(&"--provision-time") {
+            cmd.args(["--provision-time", "1s"]);
+        }
+        cmd.args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut exports = Vec::new();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            let mut line = String::new();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            if let Some(kv) = line.trim().strip_prefix("export ") {
+                let (k, v) = kv.split_once('=').unwrap();
+                exports.push((
+                    k.to_string(),
+                    v.trim_matches(|c| c == '\'' || c == '"').to_string(),
+                ));
+            }
+            if exports.iter().any(|(k, _)| k == "POOLCTL_ENDPOINT")
+                && exports.iter().any(|(k, _)| k == "HUAWEICLOUD_SDK_SK")
+                && exports.iter().any(|(k, _)| k == "POOLCTL_PROJECT_ID")
+                && exports.iter().any(|(k, _)| k == "HUAWEICLOUD_SDK_AK")
+            {
+                break;
+            }
+        }
+        assert!(!exports.is_empty(), "the emulator printed no export lines");
+        Emulator {
+            child,
+            _stdout: stdout,
+            exports,
+        }
+    }
+
+    fn get(&self, key: &str) -> String {
+        self.exports
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    }
+
+    /// poolctl with the emulator's exports and nothing else from the environment.
+    fn poolctl(&self) -> Command {
+        let mut cmd = clean();
+        for (k, v) in &self.exports {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn clean() -> Command {
+    let mut cmd = Command::cargo_bin("poolctl").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("POOLCTL_") || k.starts_with("HUAWEICLOUD_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("NO_COLOR", "1")
+        .env("HOME", "/nonexistent-home-for-tests")
+        // Short client backoff, so retries do not slow the suite (docs/network.md).
+        .env("POOLCTL_RETRY_MIN_DELAY", "50ms");
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.timeout(Duration::from_secs(120)).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn pools_named(emu: &Emulator, name: &str) -> Vec<Value> {
+    let r = run(emu.poolctl().args([
+        "list",
+        "-o",
+        "json",
+        "--label-selector",
+        &format!("os.modelarts/name={name}"),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    list["items"].as_array().unwrap().clone()
+}
+
+#[test]
+fn create_get_list_delete_without_wait() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .args(["create", "-f", "examples/physical-pool.yaml", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let created: Value = serde_json::from_str(&r.stdout).unwrap();
+    let id = created["metadata"]["name"].as_str().unwrap().to_string();
+    assert!(id.starts_with("pool-ae01-"));
+    // The create answer, as the service returned it: no phase yet.
+    assert!(created["status"].get("phase").is_none());
+
+    for name in [id.as_str(), "pool-ae01"] {
+        let r = run(emu.poolctl().args(["get", name]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(&format!("name:         {id}")),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("display name: pool-ae01"), "{}", r.stdout);
+    }
+    let r = run(emu.poolctl().arg("list"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("NAME")
+            && lines[0].contains("DISPLAY NAME")
+            && lines[0].ends_with("AGE")
+    );
+    assert!(
+        lines[1].contains("pool-ae01") && lines[1].contains("Dedicate"),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(emu.poolctl().args(["delete", "pool-ae01", "--wait"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("deleted"), "{}", r.stdout);
+    let r = run(emu.poolctl().args(["get", &id]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("ModelArts.50015001"), "{}", r.stderr);
+}
+
+#[test]
+fn create_wait_ends_running_with_plain_progress_lines() {
+    let emu = Emulator::start(&[]);
+    let started = Instant::now();
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--wait",
+        "-o",
+        "json",
+    ]));
+    let took = started.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pool: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(pool["status"]["phase"], "Running");
+    // Not a terminal: one plain line per change, no escape codes.
+    assert!(
+        r.stderr.contains("pool-ae01: Running, 2/2 nodes available"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains('\x1b'), "{}", r.stderr);
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    // --quiet: nothing on stderr, the result on stdout.
+    let r = run(emu
+        .poolctl()
+        .args(["create", "-f", "examples/logical-pool.yaml", "--wait", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    assert!(r.stdout.contains("phase:        Running"), "{}", r.stdout);
+}
+
+#[test]
+fn already_exists_is_exit_5_unless_reused() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .args(["create", "-f", "examples/physical-pool.yaml"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu
+        .poolctl()
+        .args(["create", "-f", "examples/physical-pool.yaml"]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("ModelArts.50015000"), "{}", r.stderr);
+    assert!(r.stderr.contains("--if-exists reuse"), "{}", r.stderr);
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--if-exists",
+        "reuse",
+        "--wait",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("reusing it"), "{}", r.stderr);
+    assert_eq!(pools_named(&emu, "pool-ae01").len(), 1);
+}
+
+#[test]
+fn api_rejection_is_exit_3() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--network",
+        "network-missing",
+    ]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("ModelArts.50025001"), "{}", r.stderr);
+    assert!(r.stderr.contains("request id"), "{}", r.stderr);
+}
+
+#[test]
+fn authentication_failures_are_exit_4() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .env("HUAWEICLOUD_SDK_SK", "not-the-secret-key")
+        .args(["list"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("APIG.0301"), "{}", r.stderr);
+    assert!(!r.stderr.contains("not-the-secret-key"));
+
+    let r = run(clean().args([
+        "list",
+        "--endpoint",
+        &emu.get("POOLCTL_ENDPOINT"),
+        "--project-id",
+        "p",
+    ]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    for place in ["POOLCTL_AUTH_TOKEN", "HUAWEICLOUD_SDK_AK", "credentials"] {
+        assert!(r.stderr.contains(place), "{place} not named: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_failed_phase_is_exit_6_with_the_pools_message() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--flavor",
+        "modelarts.vm.cpu.soldout",
+        "--wait",
+    ]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("CreationFailed"), "{}", r.stderr);
+    assert!(r.stderr.contains("sold out"), "{}", r.stderr);
+}
+
+#[test]
+fn a_wait_timeout_is_exit_7_and_says_how_to_resume() {
+    let emu = Emulator::start(&["--provision-time", "60s"]);
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--wait",
+        "--wait-timeout",
+        "2s",
+    ]));
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("poolctl wait pool-ae01"), "{}", r.stderr);
+    let r = run(emu
+        .poolctl()
+        .args(["wait", "pool-ae01", "--wait-timeout", "1s"]));
+    assert_eq!(r.code, 7, "{}", r.stderr);
+}
+
+#[test]
+fn an_unreachable_service_is_exit_8() {
+    // A port that was free a moment ago: connection refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .env("POOLCTL_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .arg("list"));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+}
+
+#[test]
+fn the_project_id_is_looked_up_through_iam() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .env_remove("POOLCTL_PROJECT_ID")
+        .env("POOLCTL_IAM_ENDPOINT", emu.get("POOLCTL_ENDPOINT"))
+        .env("POOLCTL_REGION", "ap-southeast-1")
+        .args(["-v", "list"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("/v3/projects?name=ap-southeast-1"),
+        "{}",
+        r.stderr
+    );
+    let r = run(emu
+        .poolctl()
+        .env_remove("POOLCTL_PROJECT_ID")
+        .env("POOLCTL_IAM_ENDPOINT", emu.get("POOLCTL_ENDPOINT"))
+        .env("POOLCTL_REGION", "cn-north-4")
+        .arg("list"));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("cn-north-4"), "{}", r.stderr);
+}
+
+#[test]
+fn injected_faults_end_with_exactly_one_pool() {
+    for (faults, name) in [
+        ("429*2", "pool-fault-429"),
+        ("get:503*3", "pool-fault-503"),
+        ("post:500*1", "pool-fault-500"),
+        ("post:reset-after*1", "pool-fault-reset"),
+        ("post:reset-before*1", "pool-fault-reset-before"),
+    ] {
+        let emu = Emulator::start(&["--faults", faults]);
+        let r = run(emu.poolctl().args([
+            "create",
+            "-f",
+            "examples/physical-pool.yaml",
+            "--name",
+            name,
+            "--wait",
+        ]));
+        assert_eq!(r.code, 0, "{faults}: {}", r.stderr);
+        assert_eq!(pools_named(&emu, name).len(), 1, "{faults}");
+    }
+}
+
+#[test]
+fn secrets_never_reach_the_output_even_at_vv() {
+    let emu = Emulator::start(&[]);
+    let sk = emu.get("HUAWEICLOUD_SDK_SK");
+    let password = "c2FsdGVkLWFuZC1lbmNyeXB0ZWQ=";
+    let r = run(emu.poolctl().args([
+        "-vv",
+        "create",
+        "-f",
+        "examples/privileged-pool.yaml",
+        "--wait",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Authorization"),
+        "-vv should trace headers: {}",
+        r.stderr
+    );
+    for secret in [sk.as_str(), password] {
+        assert!(
+            !r.stdout.contains(secret) && !r.stderr.contains(secret),
+            "a secret leaked"
+        );
+    }
+    let r = run(emu
+        .poolctl()
+        .args(["-vv", "get", "pool-priv-gpu", "-o", "yaml"]));
+    assert!(!r.stdout.contains(password) && !r.stderr.contains(password));
+    // Token auth: the token is never printed either.
+    let r = run(emu
+        .poolctl()
+        .env("POOLCTL_AUTH_TOKEN", "CANARY-TOKEN-123")
+        .args(["-vv", "list"]));
+    assert!(!r.stdout.contains("CANARY-TOKEN-123") && !r.stderr.contains("CANARY-TOKEN-123"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_wait_exits_130_and_leaves_the_pool() {
+    let emu = Emulator::start(&["--provision-time", "30s"]);
+    let mut cmd = StdCommand::cargo_bin("poolctl").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("POOLCTL_") || k.starts_with("HUAWEICLOUD_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in &emu.exports {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .args(["create", "-f", "examples/physical-pool.yaml", "--wait"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // Let it create the pool and start waiting.
+    let started = Instant::now();
+    while pools_named(&emu, "pool-ae01").is_empty() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let status = StdCommand::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("poolctl wait pool-ae01"), "{stderr}");
+    // Untouched: still there, still being created.
+    let pools = pools_named(&emu, "pool-ae01");
+    assert_eq!(pools.len(), 1);
+    assert_ne!(pools[0]["status"]["phase"], "Deleting");
+}
