@@ -218,7 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'poolctl' -ScriptBlock {
         'poolctl;emulator' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; port 0 picks a free one)')
             [CompletionResult]::new('--provision-time', '--provision-time', [CompletionResultType]::ParameterName, 'Time for a pool to go from Creating to Running')
-            [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Injected faults, e.g. "429:0.2,5xx:0.1,latency=300ms,reset-after:0.05" (see docs/emulator.md)')
+            [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the fault injection, for reproducible runs')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep pools in this file across restarts (written atomically)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region, e.g. ap-southeast-1; picks the endpoint and the project')

@@ -208,7 +208,7 @@ set edit:completion:arg-completer[poolctl] = {|@words|
         &'poolctl;emulator'= {
             cand --listen 'Address to listen on (loopback by default; port 0 picks a free one)'
             cand --provision-time 'Time for a pool to go from Creating to Running'
-            cand --faults 'Injected faults, e.g. "429:0.2,5xx:0.1,latency=300ms,reset-after:0.05" (see docs/emulator.md)'
+            cand --faults 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)'
             cand --seed 'Seed of the fault injection, for reproducible runs'
             cand --state 'Keep pools in this file across restarts (written atomically)'
             cand --region 'Region, e.g. ap-southeast-1; picks the endpoint and the project'

@@ -185,7 +185,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l listen -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-time -d 'Time for a pool to go from Creating to Running' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "429:0.2,5xx:0.1,latency=300ms,reset-after:0.05" (see docs/emulator.md)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l seed -d 'Seed of the fault injection, for reproducible runs' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l state -d 'Keep pools in this file across restarts (written atomically)' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r

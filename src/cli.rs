@@ -393,7 +393,7 @@ pub struct EmulatorArgs {
     #[arg(long, value_parser = parse_duration, default_value = "20s", value_name = "DUR")]
     pub provision_time: Duration,
 
-    /// Injected faults, e.g. "429:0.2,5xx:0.1,latency=300ms,reset-after:0.05" (see docs/emulator.md).
+    /// Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md).
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<String>,
 

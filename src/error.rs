@@ -166,6 +166,9 @@ impl Error {
                 "the pool keeps being created; follow it with: poolctl wait {name}"
             )),
             Error::Interrupted { resume } => resume.clone(),
+            Error::PoolFailed { name, .. } => Some(format!(
+                "inspect it with: poolctl get {name}; remove it with: poolctl delete {name}"
+            )),
             Error::Unavailable { .. } => Some(
                 "the service did not answer after retries; check --endpoint and the network, then run again"
                     .into(),

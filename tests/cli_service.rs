@@ -448,3 +448,107 @@ fn ctrl_c_during_a_wait_exits_130_and_leaves_the_pool() {
     assert_eq!(pools.len(), 1);
     assert_ne!(pools[0]["status"]["phase"], "Deleting");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_emulator_cleanly() {
+    let mut emu = Emulator::start(&[]);
+    let pid = emu.child.id().to_string();
+    assert!(StdCommand::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = emu.child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "Ctrl-C is how the emulator is stopped, not an error"
+    );
+}
+
+/// Generated IDs, times and ports made stable for snapshots.
+fn scrub(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut l = line.to_string();
+        if let Some(i) = l.find("127.0.0.1:") {
+            let start = i + "127.0.0.1:".len();
+            let end = start
+                + l[start..]
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(l.len() - start);
+            l = format!("{}127.0.0.1:[port]{}", &l[..i], &l[end..]);
+        }
+        // Generated IDs: `-` and 32 lowercase hex digits.
+        let chars: Vec<char> = l.chars().collect();
+        let is_id = |s: &[char]| {
+            s.len() >= 33
+                && s[0] == '-'
+                && s[1..33]
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(c))
+        };
+        let mut cleaned = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if is_id(&chars[i..]) {
+                cleaned.push_str("-[id]");
+                i += 33;
+            } else {
+                cleaned.push(chars[i]);
+                i += 1;
+            }
+        }
+        let mut l = cleaned;
+        if l.starts_with("created:") {
+            l = "created:      [timestamp] ([age] ago)".into();
+        }
+        if let Some(i) = l.find("request id: ") {
+            l = format!("{}request id: [id]", &l[..i]);
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn human_output() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .args(["create", "-f", "examples/physical-pool.yaml", "--wait"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("create_wait_stdout", scrub(&r.stdout));
+    let last = r.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("pool-ae01: Running, 2/2 nodes available, "),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(emu
+        .poolctl()
+        .args(["create", "-f", "examples/physical-pool.yaml"]));
+    assert_eq!(r.code, 5);
+    insta::assert_snapshot!("already_exists_stderr", scrub(&r.stderr));
+
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--name",
+        "pool-sold",
+        "--flavor",
+        "modelarts.vm.cpu.soldout",
+        "--wait",
+    ]));
+    assert_eq!(r.code, 6);
+    let failure: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("  hint"))
+        .collect();
+    insta::assert_snapshot!("failed_phase_stderr", scrub(&failure.join("\n")));
+}

@@ -33,9 +33,6 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<(), Error> {
         Command::List(args) => remote::list(&cli.global, args, printer),
         Command::Wait(args) => remote::wait_cmd(&cli.global, args, printer),
         Command::Delete(args) => remote::delete(&cli.global, args, printer),
-        Command::Emulator(args) => remote::block_on(
-            crate::emulator::serve(args, printer.quiet),
-            std::sync::Arc::default(),
-        ),
+        Command::Emulator(args) => remote::serve_emulator(args, printer),
     }
 }

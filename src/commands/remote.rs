@@ -39,11 +39,7 @@ pub fn block_on<F>(work: F, resume: Arc<Mutex<Option<String>>>) -> Result<(), Er
 where
     F: Future<Output = Result<(), Error>>,
 {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(anyhow::anyhow!("cannot start the runtime: {e}")))?;
-    rt.block_on(async {
+    runtime()?.block_on(async {
         tokio::select! {
             result = work => result,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
@@ -51,6 +47,18 @@ where
             }),
         }
     })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(anyhow::anyhow!("cannot start the runtime: {e}")))
+}
+
+/// `poolctl emulator`: Ctrl-C is how it is stopped, and it handles that itself.
+pub fn serve_emulator(args: &crate::cli::EmulatorArgs, printer: &Printer) -> Result<(), Error> {
+    runtime()?.block_on(emulator::serve(args, printer.quiet))
 }
 
 pub async fn connect(global: &GlobalArgs, printer: &Printer) -> Result<Session, Error> {
@@ -298,6 +306,11 @@ async fn create_one(
         Error::WaitTimeout { waited, .. } => Error::WaitTimeout {
             name: job.display.clone(),
             waited,
+        },
+        Error::PoolFailed { phase, message, .. } => Error::PoolFailed {
+            name: job.display.clone(),
+            phase,
+            message,
         },
         other => other,
     })?;

@@ -37,7 +37,10 @@ pub fn detail(pool: &Pool) -> String {
         ("name", or_dash(pool.name()).to_string()),
         ("display name", or_dash(pool.display_name()).to_string()),
         ("type", or_dash(pool.spec.pool_type.as_deref()).to_string()),
-        ("phase", or_dash(pool.phase()).to_string()),
+        (
+            "phase",
+            pool.phase().unwrap_or("(not reported yet)").to_string(),
+        ),
         ("nodes", format!("{available}/{total} available")),
     ];
     for r in &pool.spec.resources {
