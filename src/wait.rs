@@ -2,7 +2,11 @@
 //! terminal phases, and progress events. It prints nothing; the output
 //! module renders the events.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// The clock the poller sleeps on, so schedules and deadlines agree (and can
+// run on virtual time in tests).
+use tokio::time::Instant;
 
 use crate::client::{Client, Fetched};
 use crate::duration::format_duration;
@@ -73,10 +77,21 @@ pub enum Goal {
 /// How long transient failures may go on before the wait gives up (exit 8).
 const MAX_UNAVAILABLE: Duration = Duration::from_secs(300);
 
+/// Where the poller reads a pool from: the client, or a script in tests.
+pub trait ShowPool {
+    fn show(&self, name: &str) -> impl std::future::Future<Output = Result<Fetched, Error>> + Send;
+}
+
+impl ShowPool for Client {
+    fn show(&self, name: &str) -> impl std::future::Future<Output = Result<Fetched, Error>> + Send {
+        self.show_pool(name)
+    }
+}
+
 /// Polls `name` (a `metadata.name`) until the goal is reached.
 /// Returns the final pool for `Running`, `None` for `Deleted`.
 pub async fn until(
-    client: &Client,
+    client: &(impl ShowPool + Sync),
     name: &str,
     goal: Goal,
     timeout: Duration,
@@ -97,7 +112,7 @@ pub async fn until(
         }
         tokio::time::sleep(delay.min(deadline - now)).await;
         let elapsed = start.elapsed();
-        match client.show_pool(name).await {
+        match client.show(name).await {
             Ok(fetched) => {
                 unavailable_since = None;
                 let (available, total) = fetched.pool.nodes();
@@ -165,6 +180,64 @@ mod tests {
             s.delay_after(Duration::from_secs(3600)),
             Duration::from_secs(20)
         );
+    }
+
+    /// A pool that is `Creating` until `ready_after`, then `Running`, on the
+    /// runtime's clock, counting the show calls.
+    struct Scripted {
+        start: tokio::time::Instant,
+        ready_after: Duration,
+        calls: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ShowPool for Scripted {
+        fn show(
+            &self,
+            _: &str,
+        ) -> impl std::future::Future<Output = Result<Fetched, Error>> + Send {
+            self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let phase = if self.start.elapsed() >= self.ready_after {
+                "Running"
+            } else {
+                "Creating"
+            };
+            let raw = serde_json::json!({"metadata": {"name": "p"}, "status": {"phase": phase}});
+            let pool = serde_json::from_value(raw.clone()).unwrap();
+            std::future::ready(Ok(Fetched { raw, pool }))
+        }
+    }
+
+    /// The real poller over virtual time (tokio's paused clock).
+    async fn show_calls_for(ready_after: Duration) -> (usize, Duration) {
+        let pool = Scripted {
+            start: tokio::time::Instant::now(),
+            ready_after,
+            calls: Default::default(),
+        };
+        let done = until(
+            &pool,
+            "p",
+            Goal::Running,
+            Duration::from_secs(90 * 60),
+            Schedule::default(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        assert!(done.is_some());
+        let late = pool.start.elapsed() - ready_after;
+        (pool.calls.into_inner(), late)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn simulated_twenty_minute_creation() {
+        let (calls, late) = show_calls_for(Duration::from_secs(20 * 60)).await;
+        println!("simulated 20-minute creation: {calls} show calls, seen {late:?} after Running");
+        assert!(calls <= 120, "{calls} calls: more than one per 10 s");
+        assert!(calls >= 20, "{calls} calls: suspiciously few");
+        let (calls, late) = show_calls_for(Duration::from_secs(3)).await;
+        println!("simulated 3-second creation: {calls} show calls, seen {late:?} after Running");
+        assert!(late <= Duration::from_millis(500), "{late:?}");
     }
 
     #[test]

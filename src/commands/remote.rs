@@ -428,7 +428,7 @@ pub fn wait_cmd(global: &GlobalArgs, args: &WaitArgs, printer: &Printer) -> Resu
             };
             let mut progress = Progress::new(printer, &args.name, false);
             let done = wait::until(
-                &session.client,
+                session.client.as_ref(),
                 &name,
                 goal,
                 args.wait_timeout,
@@ -467,7 +467,7 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs, printer: &Printer) -> Resu
             }
             let mut progress = Progress::new(printer, &args.name, false);
             wait::until(
-                &session.client,
+                session.client.as_ref(),
                 &name,
                 Goal::Deleted,
                 args.wait_timeout,
