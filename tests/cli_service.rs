@@ -349,6 +349,8 @@ fn the_project_id_is_looked_up_through_iam() {
 fn injected_faults_end_with_exactly_one_pool() {
     for (faults, name) in [
         ("429*2", "pool-fault-429"),
+        ("429=1*2", "pool-fault-429-retry-after"),
+        ("post:503*2", "pool-fault-post-503"),
         ("get:503*3", "pool-fault-503"),
         ("post:500*1", "pool-fault-500"),
         ("post:reset-after*1", "pool-fault-reset"),
@@ -551,4 +553,42 @@ fn human_output() {
         .filter(|l| l.starts_with("error") || l.starts_with("  hint"))
         .collect();
     insta::assert_snapshot!("failed_phase_stderr", scrub(&failure.join("\n")));
+}
+
+#[test]
+fn several_pools_are_created_concurrently_and_each_result_is_reported() {
+    let emu = Emulator::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string("examples/physical-pool.yaml").unwrap();
+    let mut docs = Vec::new();
+    for i in 0..3 {
+        docs.push(base.replace("pool-ae01", &format!("pool-many-{i}")));
+    }
+    docs.push(
+        base.replace("pool-ae01", "pool-many-bad")
+            .replace("modelarts.vm.cpu.8ud", "modelarts.vm.cpu.soldout"),
+    );
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, docs.join("---\n")).unwrap();
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        path.to_str().unwrap(),
+        "--wait",
+        "-o",
+        "json",
+    ]));
+    // The first failure decides the code: the sold-out pool failed (6).
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    let pools: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(pools.len(), 3);
+    assert!(pools.iter().all(|p| p["status"]["phase"] == "Running"));
+    assert!(
+        r.stderr.contains("error: pool pool-many-bad"),
+        "{}",
+        r.stderr
+    );
+    for i in 0..3 {
+        assert_eq!(pools_named(&emu, &format!("pool-many-{i}")).len(), 1);
+    }
 }
