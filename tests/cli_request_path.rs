@@ -1,7 +1,9 @@
 //! The request path as a user meets it: the real binary, its exit codes, and
 //! snapshots of what it prints (a change of wording is a visible diff).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{poolctl, run};
 use serde_json::{json, Value};
 
 const SEED_PHYSICAL: &str = r#"{
@@ -57,34 +59,6 @@ const SEED_LOGICAL: &str = r#"{
   }
 }
 "#;
-
-/// The binary with a clean environment: no credentials, no colour.
-fn poolctl() -> Command {
-    let mut cmd = Command::cargo_bin("poolctl").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("POOLCTL_") || k.starts_with("HUAWEICLOUD_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let path = dir.path().join(name);

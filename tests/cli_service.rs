@@ -5,9 +5,11 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::CommandCargoExt;
 use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{run, std_poolctl};
 
 struct Emulator {
     child: Child,
@@ -17,7 +19,7 @@ struct Emulator {
 
 impl Emulator {
     fn start(extra: &[&str]) -> Emulator {
-        let mut cmd = StdCommand::cargo_bin("poolctl").unwrap();
+        let mut cmd = std_poolctl();
         cmd.args(["emulator", "--listen", "127.0.0.1:0"]);
         if !extra.contains(&"--provision-time") {
             cmd.args(["--provision-time", "1s"]);
@@ -84,33 +86,7 @@ impl Drop for Emulator {
 }
 
 fn clean() -> Command {
-    let mut cmd = Command::cargo_bin("poolctl").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("POOLCTL_") || k.starts_with("HUAWEICLOUD_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NO_COLOR", "1")
-        .env("HOME", "/nonexistent-home-for-tests")
-        // Short client backoff, so retries do not slow the suite (docs/network.md).
-        .env("POOLCTL_RETRY_MIN_DELAY", "50ms");
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.timeout(Duration::from_secs(120)).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::poolctl()
 }
 
 fn pools_named(emu: &Emulator, name: &str) -> Vec<Value> {
@@ -413,13 +389,7 @@ fn secrets_never_reach_the_output_even_at_vv() {
 #[test]
 fn ctrl_c_during_a_wait_exits_130_and_leaves_the_pool() {
     let emu = Emulator::start(&["--provision-time", "30s"]);
-    let mut cmd = StdCommand::cargo_bin("poolctl").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("POOLCTL_") || k.starts_with("HUAWEICLOUD_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = std_poolctl();
     for (k, v) in &emu.exports {
         cmd.env(k, v);
     }
