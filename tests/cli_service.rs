@@ -1,89 +1,14 @@
 //! poolctl against the real emulator, both as separate processes over HTTP on
 //! an ephemeral loopback port, the way a user or a pipeline runs them.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command as StdCommand, Stdio};
+use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::{run, std_poolctl};
-
-struct Emulator {
-    child: Child,
-    _stdout: BufReader<ChildStdout>,
-    exports: Vec<(String, String)>,
-}
-
-impl Emulator {
-    fn start(extra: &[&str]) -> Emulator {
-        let mut cmd = std_poolctl();
-        cmd.args(["emulator", "--listen", "127.0.0.1:0"]);
-        if !extra.contains(&"--provision-time") {
-            cmd.args(["--provision-time", "1s"]);
-        }
-        cmd.args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = cmd.spawn().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut exports = Vec::new();
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(20) {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).unwrap() == 0 {
-                break;
-            }
-            if let Some(kv) = line.trim().strip_prefix("export ") {
-                let (k, v) = kv.split_once('=').unwrap();
-                exports.push((
-                    k.to_string(),
-                    v.trim_matches(|c| c == '\'' || c == '"').to_string(),
-                ));
-            }
-            if exports.iter().any(|(k, _)| k == "POOLCTL_ENDPOINT")
-                && exports.iter().any(|(k, _)| k == "HUAWEICLOUD_SDK_SK")
-                && exports.iter().any(|(k, _)| k == "POOLCTL_PROJECT_ID")
-                && exports.iter().any(|(k, _)| k == "HUAWEICLOUD_SDK_AK")
-            {
-                break;
-            }
-        }
-        assert!(!exports.is_empty(), "the emulator printed no export lines");
-        Emulator {
-            child,
-            _stdout: stdout,
-            exports,
-        }
-    }
-
-    fn get(&self, key: &str) -> String {
-        self.exports
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap()
-    }
-
-    /// poolctl with the emulator's exports and nothing else from the environment.
-    fn poolctl(&self) -> Command {
-        let mut cmd = clean();
-        for (k, v) in &self.exports {
-            cmd.env(k, v);
-        }
-        cmd
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{run, std_poolctl, Emulator};
 
 fn clean() -> Command {
     common::poolctl()

@@ -24,8 +24,10 @@ use crate::wait::{self, Goal, Schedule};
 /// enough to watch progress, short enough for a first try.
 pub const EMULATOR_PROVISION_TIME: Duration = Duration::from_secs(4);
 
-/// At most this many creates are in flight at once.
-const CONCURRENT_CREATES: usize = 8;
+/// At most this many creates are in flight at once: enough that 20 pools
+/// cost about one round trip (DESIGN.md §6), few enough not to hammer the
+/// gateway (its 429s are retried anyway).
+const CONCURRENT_CREATES: usize = 32;
 
 /// A client ready to use, and the emulator it talks to with `--emulator`.
 pub struct Session {
