@@ -68,18 +68,27 @@ fn close_objects(v: &mut Value) {
     }
 }
 
+/// The schema as committed for editors. A test keeps it equal to
+/// [`manifest_schema`]; reading it costs a sixth of generating it, which is
+/// most of a `validate` run (docs/performance.md).
+const COMMITTED_SCHEMA: &str = include_str!("../../docs/manifest.schema.json");
+
 /// The shape of a CreatePool request, computed once per process.
 pub fn request_shape() -> &'static Shape {
     static SHAPE: OnceLock<Shape> = OnceLock::new();
     SHAPE.get_or_init(|| {
-        let schema = manifest_schema();
-        let defs = schema
-            .get("$defs")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        from_schema(&schema, &defs, 0)
+        let schema = serde_json::from_str(COMMITTED_SCHEMA).unwrap_or_else(|_| manifest_schema());
+        shape_of(&schema)
     })
+}
+
+fn shape_of(schema: &Value) -> Shape {
+    let none = Map::new();
+    let defs = schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .unwrap_or(&none);
+    from_schema(schema, defs, 0)
 }
 
 fn from_schema(schema: &Value, defs: &Map<String, Value>, depth: usize) -> Shape {
@@ -136,11 +145,7 @@ fn from_schema(schema: &Value, defs: &Map<String, Value>, depth: usize) -> Shape
             })
             .unwrap_or_default();
         let other = match schema.get("additionalProperties") {
-            Some(Value::Object(o)) => Some(Box::new(from_schema(
-                &Value::Object(o.clone()),
-                defs,
-                depth + 1,
-            ))),
+            Some(o @ Value::Object(_)) => Some(Box::new(from_schema(o, defs, depth + 1))),
             Some(Value::Bool(true)) => Some(Box::new(Shape::Any)),
             _ => None,
         };
@@ -153,6 +158,17 @@ fn from_schema(schema: &Value, defs: &Map<String, Value>, depth: usize) -> Shape
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_committed_schema_is_the_generated_one() {
+        let committed: Value = serde_json::from_str(COMMITTED_SCHEMA).unwrap();
+        assert_eq!(
+            committed,
+            manifest_schema(),
+            "docs/manifest.schema.json is stale: cargo run -- schema > docs/manifest.schema.json"
+        );
+        assert_eq!(shape_of(&committed), shape_of(&manifest_schema()));
+    }
 
     #[test]
     fn shape_follows_the_model() {
