@@ -291,6 +291,8 @@ fn secrets_never_reach_the_output_even_at_vv() {
         "-vv should trace headers: {}",
         r.stderr
     );
+    // The trace shows each request line once.
+    assert_eq!(r.stderr.matches("> POST ").count(), 1, "{}", r.stderr);
     for secret in [sk.as_str(), password] {
         assert!(
             !r.stdout.contains(secret) && !r.stderr.contains(secret),
@@ -486,4 +488,62 @@ fn several_pools_are_created_concurrently_and_each_result_is_reported() {
     for i in 0..3 {
         assert_eq!(pools_named(&emu, &format!("pool-many-{i}")).len(), 1);
     }
+}
+
+/// A machine without a CA trust store (a minimal container) can still talk
+/// to a plain-http endpoint such as the emulator: no roots are needed there.
+#[test]
+fn plain_http_needs_no_trust_store() {
+    let emu = Emulator::start(&[]);
+    let r = run(emu
+        .poolctl()
+        .env("SSL_CERT_FILE", "/nonexistent/ca.pem")
+        .env("SSL_CERT_DIR", "/nonexistent/certs")
+        .arg("list"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(common::poolctl()
+        .env("SSL_CERT_FILE", "/nonexistent/ca.pem")
+        .env("SSL_CERT_DIR", "/nonexistent/certs")
+        .args(["create", "-f", "examples/physical-pool.yaml", "--emulator"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// More pools than may be created at once, with --wait: every pool is
+/// created at the start, none waits for another to be Running.
+#[test]
+fn waiting_never_delays_the_creation_of_other_pools() {
+    let emu = Emulator::start(&["--provision-time", "3s"]);
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string("examples/physical-pool.yaml").unwrap();
+    let docs: Vec<String> = (0..40)
+        .map(|i| base.replace("pool-ae01", &format!("pool-batch-{i:02}")))
+        .collect();
+    let path = dir.path().join("batch.yaml");
+    std::fs::write(&path, docs.join("---\n")).unwrap();
+    let r = run(emu.poolctl().args([
+        "create",
+        "-f",
+        path.to_str().unwrap(),
+        "--wait",
+        "-o",
+        "json",
+        "-q",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pools: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(pools.len(), 40);
+    let mut created: Vec<String> = pools
+        .iter()
+        .map(|p| {
+            p["metadata"]["creationTimestamp"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    created.sort();
+    let secs = |t: &str| poolctl::client::parse_timestamp(t).unwrap();
+    let spread = secs(created.last().unwrap()) - secs(&created[0]);
+    // Provisioning takes 3 s: a pool created behind a finished wait would be 3 s late.
+    assert!(spread <= 1, "creations spread over {spread} s: {created:?}");
 }

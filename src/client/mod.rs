@@ -353,13 +353,20 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &cfg.ca_bundle {
             builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+        } else if !endpoint.is_https() && !iam.as_ref().is_some_and(BaseUrl::is_https) {
+            // Plain http (the emulator): skip loading the system's CA store,
+            // which costs milliseconds and fails where there is none.
+            builder = builder.tls_certs_only(Vec::new());
         }
         let http = builder.build().map_err(|e| match &cfg.ca_bundle {
             Some(path) => Error::usage(format!(
                 "--ca-bundle {}: cannot use it: {e}",
                 path.display()
             )),
-            None => Error::Internal(anyhow::anyhow!("cannot set up HTTP: {e}")),
+            None => Error::usage_hint(
+                format!("cannot set up HTTPS: no usable CA certificates on this machine ({e})"),
+                "install the ca-certificates package, or pass --ca-bundle with the CA of the endpoint",
+            ),
         })?;
 
         Ok(Client {

@@ -29,6 +29,10 @@ pub(crate) struct BaseUrl {
 }
 
 impl BaseUrl {
+    pub(crate) fn is_https(&self) -> bool {
+        self.origin.starts_with("https://")
+    }
+
     pub(crate) fn parse(flag: &str, text: &str) -> Result<BaseUrl, Error> {
         let url = reqwest::Url::parse(text.trim())
             .map_err(|e| Error::usage(format!("{flag} is not a valid URL: {e}")))?;

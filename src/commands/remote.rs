@@ -191,7 +191,7 @@ pub fn create(
     docs: Vec<Document>,
     printer: &Printer,
 ) -> Result<(), Error> {
-    let resume = Arc::new(Mutex::new(None));
+    let waiting: Arc<Mutex<Vec<String>>> = Arc::default();
     let jobs: Vec<CreateJob> = docs
         .iter()
         .map(|d| CreateJob {
@@ -201,58 +201,71 @@ pub fn create(
         })
         .collect();
     let several = jobs.len() > 1;
-    let resume_in = resume.clone();
-    block_on(
-        async move {
-            let session = connect(global, printer).await?;
-            let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_CREATES));
-            let mut set = tokio::task::JoinSet::new();
-            for (i, job) in jobs.into_iter().enumerate() {
-                let client = session.client.clone();
-                let limit = limit.clone();
-                let printer = printer.clone();
-                let resume = resume_in.clone();
-                let (wait, timeout, reuse) = (
-                    args.wait,
-                    args.wait_timeout,
-                    args.if_exists == IfExists::Reuse,
-                );
-                set.spawn(async move {
-                    let _permit = limit.acquire_owned().await;
-                    let r = create_one(
-                        &client, &job, reuse, wait, timeout, several, &printer, &resume,
-                    )
-                    .await;
-                    (i, job.display, r)
-                });
-            }
-            let mut results: Vec<(usize, String, Result<Fetched, Error>)> = Vec::new();
-            while let Some(joined) = set.join_next().await {
-                results.push(
-                    joined.map_err(|e| {
-                        Error::Internal(anyhow::anyhow!("a create task failed: {e}"))
-                    })?,
-                );
-            }
-            results.sort_by_key(|(i, _, _)| *i);
-            report(printer, results, args.show_secrets)
-        },
-        resume,
-    )
+    let waiting_in = waiting.clone();
+    let work = async move {
+        let session = connect(global, printer).await?;
+        let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_CREATES));
+        let mut set = tokio::task::JoinSet::new();
+        for (i, job) in jobs.into_iter().enumerate() {
+            let client = session.client.clone();
+            let limit = limit.clone();
+            let printer = printer.clone();
+            let waiting = waiting_in.clone();
+            let (wait, timeout, reuse) = (
+                args.wait,
+                args.wait_timeout,
+                args.if_exists == IfExists::Reuse,
+            );
+            set.spawn(async move {
+                // The bound is on creates in flight, never on waits: a long
+                // wait must not hold back the creation of other pools.
+                let permit = limit.acquire_owned().await;
+                let submitted = submit(&client, &job, reuse, &printer).await;
+                drop(permit);
+                let r = match submitted {
+                    Ok(f) if wait => {
+                        follow(
+                            &client,
+                            &job.display,
+                            f,
+                            timeout,
+                            several,
+                            &printer,
+                            &waiting,
+                        )
+                        .await
+                    }
+                    other => other,
+                };
+                (i, job.display, r)
+            });
+        }
+        let mut results: Vec<(usize, String, Result<Fetched, Error>)> = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            results.push(
+                joined
+                    .map_err(|e| Error::Internal(anyhow::anyhow!("a create task failed: {e}")))?,
+            );
+        }
+        results.sort_by_key(|(i, _, _)| *i);
+        report(printer, results, args.show_secrets)
+    };
+    match block_on(work, Arc::default()) {
+        Err(Error::Interrupted { .. }) => Err(Error::Interrupted {
+            resume: waiting.lock().ok().and_then(|w| resume_line(&w)),
+        }),
+        other => other,
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn create_one(
+/// Sends one create; with `reuse`, a 409 adopts the pool of that name.
+async fn submit(
     client: &Client,
     job: &CreateJob,
     reuse: bool,
-    wait: bool,
-    timeout: Duration,
-    several: bool,
     printer: &Printer,
-    resume: &Mutex<Option<String>>,
 ) -> Result<Fetched, Error> {
-    let fetched = match client.create_pool(&job.body, &job.display).await {
+    Ok(match client.create_pool(&job.body, &job.display).await {
         Ok(created) => {
             let adopted = created.is_adopted();
             let f = created.into_fetched();
@@ -283,18 +296,24 @@ async fn create_one(
             f
         }
         Err(e) => return Err(e),
-    };
-    if !wait {
-        return Ok(fetched);
-    }
-    if let Ok(mut r) = resume.lock() {
-        *r = Some(format!(
-            "the pool is still being created and was left as it is; resume with: poolctl wait {}",
-            job.display
-        ));
+    })
+}
+
+/// Follows a created pool until it runs, naming it by its display name.
+async fn follow(
+    client: &Client,
+    display: &str,
+    fetched: Fetched,
+    timeout: Duration,
+    several: bool,
+    printer: &Printer,
+    waiting: &Mutex<Vec<String>>,
+) -> Result<Fetched, Error> {
+    if let Ok(mut w) = waiting.lock() {
+        w.push(display.to_string());
     }
     let name = metadata_name(&fetched)?;
-    let mut progress = Progress::new(printer, &job.display, several);
+    let mut progress = Progress::new(printer, display, several);
     let done = wait::until(
         client,
         &name,
@@ -306,17 +325,39 @@ async fn create_one(
     .await
     .map_err(|e| match e {
         Error::WaitTimeout { waited, .. } => Error::WaitTimeout {
-            name: job.display.clone(),
+            name: display.to_string(),
             waited,
         },
         Error::PoolFailed { phase, message, .. } => Error::PoolFailed {
-            name: job.display.clone(),
+            name: display.to_string(),
             phase,
             message,
         },
         other => other,
-    })?;
-    Ok(done.unwrap_or(fetched))
+    });
+    if let Ok(mut w) = waiting.lock() {
+        w.retain(|n| n != display);
+    }
+    Ok(done?.unwrap_or(fetched))
+}
+
+/// The Ctrl-C line for the pools still being waited on.
+fn resume_line(waiting: &[String]) -> Option<String> {
+    let commands: Vec<String> = waiting
+        .iter()
+        .map(|n| format!("poolctl wait {n}"))
+        .collect();
+    match commands.len() {
+        0 => None,
+        1 => Some(format!(
+            "the pool is still being created and was left as it is; resume with: {}",
+            commands[0]
+        )),
+        _ => Some(format!(
+            "the pools are still being created and were left as they are; resume with: {}",
+            commands.join("; ")
+        )),
+    }
 }
 
 /// Prints each pool's result; with several pools, the exit code is the first failure's.

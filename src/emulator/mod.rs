@@ -284,6 +284,7 @@ pub async fn serve(args: &crate::cli::EmulatorArgs, quiet: bool) -> Result<(), E
     config.seed = args.seed;
     config.state_file = args.state.clone();
 
+    let stop = StopSignal::listen();
     let emulator = start(config).await.map_err(|e| {
         Error::usage_hint(
             format!("cannot start the emulator on {}: {e}", args.listen),
@@ -308,24 +309,45 @@ pub async fn serve(args: &crate::cli::EmulatorArgs, quiet: bool) -> Result<(), E
             },
         );
     }
-    wait_for_stop_signal().await;
+    stop.wait().await;
     emulator.shutdown().await;
     Ok(())
 }
 
-async fn wait_for_stop_signal() {
+/// Ctrl-C and SIGTERM, listened for from the moment this is made: made
+/// before the export lines are printed, so a script that signals as soon as
+/// it has read them stops the emulator cleanly rather than killing it.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignal {
+    fn listen() -> StopSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            StopSignal {
+                signals: signal(SignalKind::interrupt())
+                    .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                    .ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        StopSignal {}
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut int, mut term)) = self.signals {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

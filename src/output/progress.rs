@@ -127,7 +127,8 @@ impl Observer for ClientNotes {
                 method,
                 url,
                 attempt,
-            } if p.verbose >= 1 => {
+            // At -vv the trace shows the request line itself.
+            } if p.verbose == 1 => {
                 let again = if attempt > 1 {
                     format!(" (attempt {attempt})")
                 } else {
@@ -139,7 +140,7 @@ impl Observer for ClientNotes {
                 status,
                 request_id,
                 elapsed,
-            } if p.verbose >= 1 => p.stderr_line(&format!(
+            } if p.verbose == 1 => p.stderr_line(&format!(
                 "< {status} in {}{}",
                 format_duration(elapsed),
                 request_id
