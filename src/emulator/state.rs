@@ -2,7 +2,8 @@
 //!
 //! The file is rewritten after every change: a temporary file in the same
 //! directory, fsync, rename over the target, fsync the directory. A reader (or
-//! a crash) therefore only ever sees the old or the new whole file.
+//! a crash) therefore only ever sees the old or the new whole file; the
+//! temporary files of writers that were killed are removed at the next start.
 //! Writes run one at a time, in tasks of their own, and take every change made
 //! while the previous one was under way. Pools keep their timestamps, not
 //! their phases, so a restarted emulator carries on each lifecycle where the
@@ -218,6 +219,44 @@ fn encode(credentials: &Credentials, pools: &[Arc<StoredPool>]) -> Vec<u8> {
     bytes
 }
 
+/// Removes the temporary files that writers killed mid-write (`kill -9`, a
+/// crash) left next to `path`. Only those of processes that are gone: a
+/// live one may be about to rename its file.
+fn remove_stale_temporaries(path: &Path) {
+    #[cfg(target_os = "linux")]
+    {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return;
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let prefix = format!(".{}.tmp-", name.to_string_lossy());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(pid) = file_name
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let alive =
+                pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+            if !alive {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
+}
+
 impl Store {
     /// Loads `path` if it exists, and writes it once with `credentials`, so a
     /// restart finds them even before the first pool is created.
@@ -228,6 +267,7 @@ impl Store {
         };
         let pools: Vec<Arc<StoredPool>> = pools.into_iter().map(Arc::new).collect();
         if let Some(p) = &path {
+            remove_stale_temporaries(p);
             write_atomic(p, &encode(&credentials, &pools))?;
         }
         Ok(Store {
@@ -420,6 +460,32 @@ mod tests {
         assert!(err.to_string().contains("other/9"), "{err}");
         std::fs::write(&path, "").unwrap();
         assert!(Store::open(Some(path.clone()), creds()).is_ok());
+    }
+
+    /// A `kill -9` during a write leaves the temporary file behind, as big
+    /// as the state; restarts must not pile them up.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporaries_of_dead_writers_are_removed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        // Above the kernel's highest pid (2^22): no such process.
+        let dead = dir.path().join(".state.json.tmp-4194304999");
+        let other_file = dir.path().join(".other.json.tmp-4194304999");
+        let live = dir
+            .path()
+            .join(format!(".state.json.tmp-{}", std::process::id()));
+        for p in [&dead, &other_file] {
+            std::fs::write(p, "{\"format\": \"poolctl-emu").unwrap();
+        }
+        Store::open(Some(path.clone()), creds()).unwrap();
+        assert!(!dead.exists(), "a dead writer's temporary file is removed");
+        assert!(
+            other_file.exists(),
+            "another state file's temporaries are left alone"
+        );
+        assert!(!live.exists());
+        assert!(path.exists());
     }
 
     #[tokio::test]
