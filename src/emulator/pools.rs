@@ -7,6 +7,8 @@
 //! because both sides share code. It stops at the first problem, as the
 //! service does, and says which.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::lifecycle;
@@ -397,7 +399,7 @@ pub fn view(pool: &StoredPool, now_ms: u64) -> Value {
 
 /// The pools list answers, filtered by the query of `GET .../pools`.
 pub fn list(
-    pools: &[StoredPool],
+    pools: &[Arc<StoredPool>],
     query: &[(String, String)],
     now_ms: u64,
 ) -> Result<Value, ApiError> {

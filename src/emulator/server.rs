@@ -223,8 +223,9 @@ async fn create_pool(
             {
                 return (Err(ApiError::pool_exists()), false);
             }
-            list.push(pool.clone());
-            (Ok(pools::created_view(&pool)), true)
+            let view = pools::created_view(&pool);
+            list.push(Arc::new(pool));
+            (Ok(view), true)
         })
         .await
         .map_err(io_failure)??;
@@ -273,7 +274,7 @@ async fn delete_pool(
                 // A second delete answers the same Deleting pool and changes nothing.
                 let first = p.deleted_ms.is_none();
                 if first {
-                    p.deleted_ms = Some(now);
+                    Arc::make_mut(p).deleted_ms = Some(now);
                 }
                 (Ok(pools::view(p, now)), first)
             }

@@ -2,14 +2,17 @@
 //!
 //! The file is rewritten after every change: a temporary file in the same
 //! directory, fsync, rename over the target, fsync the directory. A reader (or
-//! a crash) therefore only ever sees the old or the new whole file. Pools keep
-//! their timestamps, not their phases, so a restarted emulator carries on each
-//! lifecycle where the clock says it is.
+//! a crash) therefore only ever sees the old or the new whole file; the
+//! temporary files of writers that were killed are removed at the next start.
+//! Writes run one at a time, in tasks of their own, and take every change made
+//! while the previous one was under way. Pools keep their timestamps, not
+//! their phases, so a restarted emulator carries on each lifecycle where the
+//! clock says it is.
 
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -77,7 +80,7 @@ impl StoredPool {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct StateFile {
     format: String,
     credentials: Option<Credentials>,
@@ -163,18 +166,95 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 struct Inner {
-    pools: Vec<StoredPool>,
+    /// Shared with the readers and the writer: a read or a snapshot copies
+    /// pointers, never the pools.
+    pools: Vec<Arc<StoredPool>>,
     /// Bumped on every change; the writer skips snapshots older than the file.
     version: u64,
 }
 
-/// The pools, shared by all requests.
-pub struct Store {
+/// What the store and its writer tasks share.
+struct Shared {
     path: Option<PathBuf>,
     credentials: Credentials,
     inner: Mutex<Inner>,
-    /// The version on disk. Held across the write, so files land in order.
+    /// The version on disk. Held across the write, so files land in order and
+    /// one at a time.
     written: tokio::sync::Mutex<u64>,
+    #[cfg(test)]
+    writers: Arc<Writers>,
+}
+
+/// Tests only: writes under way, the most ever at once, and a gate that
+/// holds every write until it opens.
+#[cfg(test)]
+#[derive(Default)]
+struct Writers {
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+    gate_closed: std::sync::atomic::AtomicBool,
+}
+
+/// The pools, shared by all requests.
+pub struct Store {
+    shared: Arc<Shared>,
+}
+
+/// The state file's bytes: pretty JSON and a final newline.
+fn encode(credentials: &Credentials, pools: &[Arc<StoredPool>]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        format: &'a str,
+        credentials: Option<&'a Credentials>,
+        pools: Vec<&'a StoredPool>,
+    }
+    let view = View {
+        format: FORMAT,
+        credentials: Some(credentials),
+        pools: pools.iter().map(|p| &**p).collect(),
+    };
+    // Plain data with string keys: serialisation cannot fail.
+    let mut bytes = serde_json::to_vec_pretty(&view).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Removes the temporary files that writers killed mid-write (`kill -9`, a
+/// crash) left next to `path`. Only those of processes that are gone: a
+/// live one may be about to rename its file.
+fn remove_stale_temporaries(path: &Path) {
+    #[cfg(target_os = "linux")]
+    {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return;
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let prefix = format!(".{}.tmp-", name.to_string_lossy());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(pid) = file_name
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let alive =
+                pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+            if !alive {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
 }
 
 impl Store {
@@ -185,90 +265,115 @@ impl Store {
             Some(p) => read_file(p)?.map(|f| f.pools).unwrap_or_default(),
             None => Vec::new(),
         };
-        let store = Store {
-            path,
-            credentials,
-            inner: Mutex::new(Inner { pools, version: 0 }),
-            written: tokio::sync::Mutex::new(0),
-        };
-        if let Some(p) = &store.path {
-            let (bytes, _) = store.snapshot();
-            write_atomic(p, &bytes)?;
+        let pools: Vec<Arc<StoredPool>> = pools.into_iter().map(Arc::new).collect();
+        if let Some(p) = &path {
+            remove_stale_temporaries(p);
+            write_atomic(p, &encode(&credentials, &pools))?;
         }
-        Ok(store)
+        Ok(Store {
+            shared: Arc::new(Shared {
+                path,
+                credentials,
+                inner: Mutex::new(Inner { pools, version: 0 }),
+                written: tokio::sync::Mutex::new(0),
+                #[cfg(test)]
+                writers: Arc::default(),
+            }),
+        })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves plain data behind; keep serving.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn snapshot(&self) -> (Vec<u8>, u64) {
-        let inner = self.lock();
-        let file = StateFile {
-            format: FORMAT.into(),
-            credentials: Some(self.credentials.clone()),
-            pools: inner.pools.clone(),
-        };
-        // Plain data with string keys: serialisation cannot fail.
-        let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
-        bytes.push(b'\n');
-        (bytes, inner.version)
-    }
-
-    /// Runs `f` on the pools. The pools that are gone for good are dropped first.
-    pub fn read<R>(&self, now_ms: u64, f: impl FnOnce(&[StoredPool]) -> R) -> R {
-        let inner = self.lock();
-        let live: Vec<StoredPool> = inner
+    /// Runs `f` on the pools that are not gone for good, outside the lock.
+    pub fn read<R>(&self, now_ms: u64, f: impl FnOnce(&[Arc<StoredPool>]) -> R) -> R {
+        let live: Vec<Arc<StoredPool>> = self
+            .shared
+            .lock()
             .pools
             .iter()
             .filter(|p| !p.is_gone(now_ms))
             .cloned()
             .collect();
-        drop(inner);
         f(&live)
     }
 
     /// Runs `f` on the pools under the lock; `f` says whether it changed
-    /// anything. A change is on disk before this returns, so a client that saw
-    /// the answer can count on it surviving a restart.
+    /// anything. The pools that are gone for good are dropped first. A change
+    /// is on disk before this returns, so a client that saw the answer can
+    /// count on it surviving a restart.
+    ///
+    /// Changes made while a write is under way go to disk together in the next
+    /// one. The write runs in a task of its own: a request dropped halfway
+    /// (its client hung up) leaves it to finish, and the next write waits.
     pub async fn update<R>(
         &self,
         now_ms: u64,
-        f: impl FnOnce(&mut Vec<StoredPool>) -> (R, bool),
+        f: impl FnOnce(&mut Vec<Arc<StoredPool>>) -> (R, bool),
     ) -> io::Result<R> {
-        let (result, changed) = {
-            let mut inner = self.lock();
+        let (result, version) = {
+            let mut inner = self.shared.lock();
             let before = inner.pools.len();
             inner.pools.retain(|p| !p.is_gone(now_ms));
             let (result, changed) = f(&mut inner.pools);
-            let changed = changed || inner.pools.len() != before;
-            if changed {
+            if changed || inner.pools.len() != before {
                 inner.version += 1;
+                (result, Some(inner.version))
+            } else {
+                (result, None)
             }
-            (result, changed)
         };
-        if changed {
-            self.persist().await?;
+        if let (Some(version), Some(_)) = (version, &self.shared.path) {
+            let shared = self.shared.clone();
+            tokio::spawn(async move { shared.write_at_least(version).await })
+                .await
+                .map_err(|e| io::Error::other(format!("state writer stopped: {e}")))??;
         }
         Ok(result)
     }
+}
 
-    async fn persist(&self) -> io::Result<()> {
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Returns once the file holds `version` or a later one.
+    async fn write_at_least(self: Arc<Self>, version: u64) -> io::Result<()> {
         let Some(path) = self.path.clone() else {
             return Ok(());
         };
         let mut written = self.written.lock().await;
-        // Take the snapshot after the writer lock: it is at least as new as
-        // the change that asked for it, and never older than what is on disk.
-        let (bytes, version) = self.snapshot();
-        if version <= *written {
+        if *written >= version {
             return Ok(());
         }
-        tokio::task::spawn_blocking(move || write_atomic(&path, &bytes))
-            .await
-            .map_err(|e| io::Error::other(format!("state writer stopped: {e}")))??;
-        *written = version;
+        // Taken after the writer lock: at least as new as `version`, with
+        // every change made while the previous write was under way.
+        let (pools, snapshot) = {
+            let inner = self.lock();
+            (inner.pools.clone(), inner.version)
+        };
+        let credentials = self.credentials.clone();
+        #[cfg(test)]
+        let writers = self.writers.clone();
+        tokio::task::spawn_blocking(move || {
+            #[cfg(test)]
+            {
+                use std::sync::atomic::Ordering::SeqCst;
+                let n = writers.now.fetch_add(1, SeqCst) + 1;
+                writers.most.fetch_max(n, SeqCst);
+                while writers.gate_closed.load(SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            }
+            let done = write_atomic(&path, &encode(&credentials, &pools));
+            #[cfg(test)]
+            writers
+                .now
+                .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            done
+        })
+        .await
+        .map_err(|e| io::Error::other(format!("state writer stopped: {e}")))??;
+        *written = snapshot;
         Ok(())
     }
 }
@@ -319,13 +424,13 @@ mod tests {
         assert_eq!(load_credentials(&path).unwrap(), Some(creds()));
         store
             .update(0, |pools| {
-                pools.push(pool("a"));
+                pools.push(Arc::new(pool("a")));
                 ((), true)
             })
             .await
             .unwrap();
         let again = Store::open(Some(path.clone()), creds()).unwrap();
-        assert_eq!(again.read(0, |p| p.to_vec()), vec![pool("a")]);
+        assert_eq!(again.read(0, |p| p.to_vec()), vec![Arc::new(pool("a"))]);
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -357,6 +462,32 @@ mod tests {
         assert!(Store::open(Some(path.clone()), creds()).is_ok());
     }
 
+    /// A `kill -9` during a write leaves the temporary file behind, as big
+    /// as the state; restarts must not pile them up.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporaries_of_dead_writers_are_removed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        // Above the kernel's highest pid (2^22): no such process.
+        let dead = dir.path().join(".state.json.tmp-4194304999");
+        let other_file = dir.path().join(".other.json.tmp-4194304999");
+        let live = dir
+            .path()
+            .join(format!(".state.json.tmp-{}", std::process::id()));
+        for p in [&dead, &other_file] {
+            std::fs::write(p, "{\"format\": \"poolctl-emu").unwrap();
+        }
+        Store::open(Some(path.clone()), creds()).unwrap();
+        assert!(!dead.exists(), "a dead writer's temporary file is removed");
+        assert!(
+            other_file.exists(),
+            "another state file's temporaries are left alone"
+        );
+        assert!(!live.exists());
+        assert!(path.exists());
+    }
+
     #[tokio::test]
     async fn gone_pools_are_dropped_from_reads_and_from_the_file() {
         let store = Store::open(None, creds()).unwrap();
@@ -364,7 +495,7 @@ mod tests {
             .update(0, |pools| {
                 let mut p = pool("a");
                 p.deleted_ms = Some(2_000);
-                pools.push(p);
+                pools.push(Arc::new(p));
                 ((), true)
             })
             .await
@@ -376,5 +507,71 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// A request whose client hangs up is dropped at its next await, maybe
+    /// while its change is being written. The write must go on alone: if the
+    /// writer lock went with the request, the next change would start a second
+    /// write on the same temporary file, and the two could rename each other's
+    /// half-written file into place (seen under load with client timeouts).
+    #[tokio::test]
+    async fn a_dropped_update_never_lets_two_writes_overlap() {
+        use std::sync::atomic::Ordering::SeqCst;
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let store = Store::open(Some(path.clone()), creds()).unwrap();
+        let writers = store.shared.writers.clone();
+        // Opens the gate however the test ends, or the runtime waits forever.
+        struct Open(Arc<Writers>);
+        impl Drop for Open {
+            fn drop(&mut self) {
+                self.0.gate_closed.store(false, SeqCst);
+            }
+        }
+        let gate = Open(writers.clone());
+        writers.gate_closed.store(true, SeqCst);
+
+        let mut first = Box::pin(store.update(0, |pools| {
+            pools.push(Arc::new(pool("first")));
+            ((), true)
+        }));
+        // One poll, then the request goes away with its write under way.
+        tokio::select! {
+            biased;
+            _ = &mut first => panic!("the write cannot finish while the gate is closed"),
+            _ = std::future::ready(()) => {}
+        }
+        drop(first);
+        for _ in 0..500 {
+            if writers.now.load(SeqCst) == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(writers.now.load(SeqCst), 1, "the first write is under way");
+
+        let second = store.update(0, |pools| {
+            pools.push(Arc::new(pool("second")));
+            ((), true)
+        });
+        tokio::pin!(second);
+        tokio::select! {
+            biased;
+            _ = &mut second => panic!("the write cannot finish while the gate is closed"),
+            _ = tokio::time::sleep(Duration::from_millis(300)) => {}
+        }
+        let most = writers.most.load(SeqCst);
+        drop(gate);
+        assert_eq!(
+            most, 1,
+            "a second write of the state file started while the first was under way"
+        );
+        second.await.unwrap();
+        assert_eq!(writers.most.load(SeqCst), 1);
+        let names: Vec<String> = Store::open(Some(path), creds())
+            .unwrap()
+            .read(0, |p| p.iter().map(|p| p.name.clone()).collect());
+        assert_eq!(names, ["first", "second"], "both changes are on disk");
     }
 }
