@@ -1,0 +1,58 @@
+//! Arbitrary bytes down the path of `poolctl validate -f FILE`: the byte
+//! checks, the parser, the walk against the shape, `normalize` and the rules.
+//! Then the request body (what `--dry-run` prints and `create` sends) goes
+//! round again, and must be a fixpoint that is no less valid.
+//!
+//! Panics, hangs (`-timeout`) and huge allocations (`-rss_limit_mb`,
+//! `-malloc_limit_mb`) are findings; so is a broken property below.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use poolctl::diagnostic::{Diagnostic, Severity};
+use poolctl::manifest::{self, Document};
+use poolctl::validate::validate;
+
+fn errors(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags.iter().filter(|d| d.is_error()).collect()
+}
+
+/// `normalize` then the rules, as `poolctl validate` does.
+fn check(doc: &mut Document) -> Vec<Diagnostic> {
+    manifest::normalize(doc);
+    validate(doc)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = manifest::text_from_bytes("fuzz.yaml", data.to_vec()) else {
+        return;
+    };
+    let Ok(docs) = manifest::parse_text("fuzz.yaml", &text, 1, Severity::Error) else {
+        return;
+    };
+    for mut doc in docs {
+        let diags = check(&mut doc);
+        let body = serde_json::to_string(&doc.request).expect("a request always serializes");
+
+        // The body read back as a manifest (`-o json` output fed to `-f`).
+        let again = match manifest::parse_text("body.json", &body, 1, Severity::Error) {
+            Ok(again) => again,
+            Err(d) => panic!("the body does not parse again: {d:?}\nbody: {body}"),
+        };
+        assert_eq!(again.len(), 1, "the body is one document: {body}");
+        let mut doc2 = again.into_iter().next().unwrap();
+        let diags2 = check(&mut doc2);
+
+        // Property: no error in the manifest means no error in its body.
+        if errors(&diags).is_empty() {
+            assert!(
+                errors(&diags2).is_empty(),
+                "a valid manifest gave a body with errors: {:?}\nbody: {body}",
+                errors(&diags2)
+            );
+        }
+        // Property: the body is a fixpoint; reading it back sends the same bytes.
+        let body2 = serde_json::to_string(&doc2.request).expect("a request always serializes");
+        assert_eq!(body, body2, "the body changed on a round trip");
+    }
+});
