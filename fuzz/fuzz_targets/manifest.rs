@@ -1,7 +1,8 @@
 //! Arbitrary bytes down the path of `poolctl validate -f FILE`: the byte
 //! checks, the parser, the walk against the shape, `normalize` and the rules.
-//! Then the request body (what `--dry-run` prints and `create` sends) goes
-//! round again, and must be a fixpoint that is no less valid.
+//! Then the request body (serialized with serde_json by `model::to_json`, as
+//! `create` sends it and `--dry-run -o json` prints it) goes round again: it
+//! must parse, be no less valid, and serialize to the same bytes.
 //!
 //! Panics, hangs (`-timeout`) and huge allocations (`-rss_limit_mb`,
 //! `-malloc_limit_mb`) are findings; so is a broken property below.
@@ -11,6 +12,7 @@
 use libfuzzer_sys::fuzz_target;
 use poolctl::diagnostic::{Diagnostic, Severity};
 use poolctl::manifest::{self, Document};
+use poolctl::model::to_json;
 use poolctl::validate::validate;
 
 fn errors(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
@@ -32,7 +34,8 @@ fuzz_target!(|data: &[u8]| {
     };
     for mut doc in docs {
         let diags = check(&mut doc);
-        let body = serde_json::to_string(&doc.request).expect("a request always serializes");
+        // The body as `create` sends it and `--dry-run -o json` prints it.
+        let body = to_json(&doc.request, false);
 
         // The body read back as a manifest (`-o json` output fed to `-f`).
         let again = match manifest::parse_text("body.json", &body, 1, Severity::Error) {
@@ -52,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         // Property: the body is a fixpoint; reading it back sends the same bytes.
-        let body2 = serde_json::to_string(&doc2.request).expect("a request always serializes");
+        let body2 = to_json(&doc2.request, false);
         assert_eq!(body, body2, "the body changed on a round trip");
     }
 });
