@@ -62,7 +62,10 @@ fn token(s: &str, fallback: &str) -> String {
 /// The headers in another order, where headers of one (case-insensitive)
 /// name keep their relative order, with the ASCII case of names changed.
 fn reordered(headers: &[(String, String)], rng: &mut Rng) -> Vec<(String, String)> {
-    let mut names: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let mut names: Vec<String> = headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     names.sort();
     names.dedup();
     let mut rank: Vec<u64> = (0..names.len() as u64).collect();
@@ -117,7 +120,10 @@ fuzz_target!(|input: SignerInput<'_>| {
 
     // Never panics; deterministic.
     let (canonical, signed) = canonical_request(&signing);
-    assert_eq!((canonical.clone(), signed.clone()), canonical_request(&signing));
+    assert_eq!(
+        (canonical.clone(), signed.clone()),
+        canonical_request(&signing)
+    );
     let auth = sign(&input, &input.headers, &input.ak);
     assert_eq!(auth, sign(&input, &input.headers, &input.ak));
 
@@ -157,9 +163,12 @@ fuzz_target!(|input: SignerInput<'_>| {
         .collect();
     headers.push(("X-Sdk-Date".into(), "20241024T124243Z".into()));
     let auth = sign(&input, &headers, &ak);
-    let parsed = parse_authorization(&auth)
-        .unwrap_or_else(|| panic!("does not parse back: {auth:?}"));
-    let mut names: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let parsed =
+        parse_authorization(&auth).unwrap_or_else(|| panic!("does not parse back: {auth:?}"));
+    let mut names: Vec<String> = headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     names.sort();
     names.dedup();
     assert_eq!(parsed.access, ak);
