@@ -38,18 +38,20 @@ fn manifest_regressions_hold_the_manifest_properties() {
             manifest::normalize(&mut doc);
             let valid = !validate(&doc).iter().any(|d| d.is_error());
             let body = to_json(&doc.request, false);
-            let again = manifest::parse_text("body.json", &body, 1, Severity::Error)
-                .unwrap_or_else(|d| panic!("{name}: the body does not parse again: {d:?}"));
+            let again = manifest::parse_text("body.json", &body, 1, Severity::Error);
+            if !valid {
+                continue;
+            }
+            let again =
+                again.unwrap_or_else(|d| panic!("{name}: the body does not parse again: {d:?}"));
             assert_eq!(again.len(), 1, "{name}");
             let mut doc2 = again.into_iter().next().unwrap();
             manifest::normalize(&mut doc2);
             let diags2 = validate(&doc2);
-            if valid {
-                assert!(
-                    !diags2.iter().any(|d| d.is_error()),
-                    "{name}: a valid manifest gave a body with errors: {diags2:?}"
-                );
-            }
+            assert!(
+                !diags2.iter().any(|d| d.is_error()),
+                "{name}: a valid manifest gave a body with errors: {diags2:?}"
+            );
             assert_eq!(
                 to_json(&doc2.request, false),
                 body,
