@@ -55,6 +55,42 @@ impl JsonSchema for NumStr {
     }
 }
 
+/// JSON text of `value`, as poolctl writes JSON everywhere: the request body
+/// it signs and sends, and `-o json`.
+///
+/// serde_json writes every character but `"`, `\` and the C0 controls as it
+/// is. The ones YAML does not allow raw (DEL, the C1 controls but NEL, U+FFFE
+/// and U+FFFF) are written as `\uXXXX` here, which means the same to any JSON
+/// reader, so that what poolctl writes as JSON it can read back: it reads
+/// JSON as YAML. Found by fuzzing (docs/fuzzing.md).
+pub fn to_json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .unwrap_or_default();
+    // Outside strings JSON text is ASCII, so these occur only inside strings,
+    // where an escape stands for the character.
+    if !text.chars().any(yaml_refuses_raw) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if yaml_refuses_raw(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Not `c-printable` in YAML 1.2 and not escaped by serde_json.
+fn yaml_refuses_raw(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
 fn is_empty_extra(m: &Extra) -> bool {
     m.is_empty()
 }
@@ -754,6 +790,23 @@ mod tests {
         let old: PoolResourceStatus =
             serde_json::from_str(r#"{"available":{"flavor":"f","count":2}}"#).unwrap();
         assert_eq!(new, old);
+    }
+
+    #[test]
+    fn json_escapes_what_yaml_refuses_raw() {
+        let s =
+            "a\u{7f}\u{80}\u{84}\u{85}\u{86}\u{9f}\u{a0}\u{fffd}\u{fffe}\u{ffff}\u{1f600}\\\"\n";
+        let text = to_json(&serde_json::json!({ "k": s }), false);
+        assert_eq!(
+            text,
+            "{\"k\":\"a\\u007f\\u0080\\u0084\u{85}\\u0086\\u009f\u{a0}\u{fffd}\\ufffe\\uffff\u{1f600}\\\\\\\"\\n\"}"
+        );
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["k"], s);
+        assert_eq!(
+            to_json(&serde_json::json!({"k": "plain"}), true),
+            "{\n  \"k\": \"plain\"\n}"
+        );
     }
 
     #[test]

@@ -407,6 +407,43 @@ fn stdin_is_a_manifest_too() {
     insta::assert_snapshot!("logical_yaml_body", r.stdout);
 }
 
+/// Found by fuzzing (docs/fuzzing.md, fuzz/regressions/manifest/): YAML
+/// escapes put DEL, C1 controls, U+FFFE and U+FFFF in a string; serde_json
+/// wrote them raw, and the JSON body could not be read back, since poolctl
+/// reads JSON as YAML and YAML refuses them raw.
+#[test]
+fn the_json_body_of_any_string_reads_back() {
+    let text = std::fs::read_to_string("examples/logical-pool.yaml")
+        .unwrap()
+        .replace(
+            "os.modelarts/description: shared inference capacity",
+            r#"os.modelarts/description: "a\x80b\x7fc\u009f\uFFFEd\uFFFFe\x85f""#,
+        );
+    assert!(text.contains(r"\uFFFF"));
+    let dry_run = |input: &str| {
+        let r = run(poolctl()
+            .args(["create", "-f", "-", "--dry-run", "-o", "json"])
+            .write_stdin(input.to_string()));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let body = dry_run(&text);
+    assert!(
+        body.contains("a\\u0080b\\u007fc\\u009f\\ufffed\\uffffe\u{85}f"),
+        "{body}"
+    );
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["metadata"]["annotations"]["os.modelarts/description"],
+        "a\u{80}b\u{7f}c\u{9f}\u{fffe}d\u{ffff}e\u{85}f"
+    );
+    let r = run(poolctl()
+        .args(["validate", "-f", "-"])
+        .write_stdin(body.clone()));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(dry_run(&body), body, "the body is a fixpoint");
+}
+
 #[test]
 fn secrets_are_redacted_unless_asked() {
     let r = run(poolctl().args([

@@ -197,7 +197,7 @@ pub fn create(
         .map(|d| CreateJob {
             display: d.request.display_name().unwrap_or_default().to_string(),
             // The typed request serializes the same way for --dry-run and here.
-            body: serde_json::to_vec(&d.request).unwrap_or_default(),
+            body: crate::model::to_json(&d.request, false).into_bytes(),
         })
         .collect();
     let several = jobs.len() > 1;

@@ -191,18 +191,19 @@ fn file_problem(file: &str, message: String) -> Diagnostic {
     }
 }
 
+fn too_big(name: &str) -> Diagnostic {
+    file_problem(
+        name,
+        format!(
+            "larger than {} MB, the API gateway's limit for a request body",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 /// Reads a file or stdin as UTF-8 text, refusing what cannot be a manifest
 /// before any parser sees it.
 fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
-    let too_big = || {
-        file_problem(
-            name,
-            format!(
-                "larger than {} MB, the API gateway's limit for a request body",
-                MAX_INPUT_BYTES / (1024 * 1024)
-            ),
-        )
-    };
     let mut bytes = Vec::new();
     let limit = MAX_INPUT_BYTES as u64 + 1;
     let read = if path == Path::new("-") {
@@ -217,7 +218,7 @@ fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
                     ));
                 }
                 if f.metadata().is_ok_and(|m| m.len() > MAX_INPUT_BYTES as u64) {
-                    return Err(too_big());
+                    return Err(too_big(name));
                 }
                 f.take(limit).read_to_end(&mut bytes)
             }
@@ -232,8 +233,15 @@ fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
         };
         return Err(file_problem(name, format!("cannot read: {what}")));
     }
+    text_from_bytes(name, bytes)
+}
+
+/// The checks on the raw bytes of an input, with no I/O: at most
+/// [`MAX_INPUT_BYTES`], no NUL byte, UTF-8; a leading byte-order mark is
+/// dropped. `name` is the input's name in the diagnostic.
+pub fn text_from_bytes(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(too_big());
+        return Err(too_big(name));
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(file_problem(
@@ -759,5 +767,25 @@ mod tests {
         assert_eq!(path_near(text, 4).to_string(), "spec.resources.count");
         assert_eq!(path_near("a: 1\nb:\n  c: 2\n", 3).to_string(), "b.c");
         assert_eq!(path_near("{\"a\": 1,,}", 1).to_string(), "(document)");
+    }
+
+    #[test]
+    fn bytes_are_checked_before_any_parser() {
+        let text = |b: &[u8]| text_from_bytes("m.yaml", b.to_vec());
+        assert_eq!(text(b"\xef\xbb\xbfkind: Pool\n").unwrap(), "kind: Pool\n");
+        assert!(text(b"kind: \0")
+            .unwrap_err()
+            .message
+            .contains("NUL byte at offset 6"));
+        assert!(text(b"kind: \xff")
+            .unwrap_err()
+            .message
+            .contains("not UTF-8 text (invalid byte at offset 6)"));
+        let big = vec![b' '; MAX_INPUT_BYTES + 1];
+        assert!(text(&big)
+            .unwrap_err()
+            .message
+            .contains("larger than 12 MB"));
+        assert!(text(&big[1..]).is_ok());
     }
 }

@@ -26,9 +26,18 @@ pub struct Walked {
     pub findings: Vec<Finding>,
 }
 
+/// The most characters a key may take as JSON writes it, quotes and escapes
+/// included. To a YAML reader a JSON key is an implicit key, which YAML caps
+/// at 1024 characters; a longer one would make a request body that poolctl,
+/// reading JSON as YAML, cannot read back. (In YAML a longer key can be
+/// written as an explicit `? key`, and tabs or escapes grow in JSON.) Found by
+/// fuzzing (docs/fuzzing.md).
+pub const MAX_KEY_JSON_CHARS: usize = 1024;
+
 pub fn walk(doc: &Node, shape: &Shape, unknown: Severity) -> Walked {
     let mut w = Walked::default();
     w.positions.insert(FieldPath::root(), doc.pos);
+    long_keys(doc, &FieldPath::root(), &mut w.findings);
     let mut walker = Walker {
         out: &mut w,
         unknown,
@@ -165,6 +174,41 @@ impl Walker<'_> {
     }
 }
 
+/// Every key of the tree, at any depth and whatever its shape, that JSON
+/// would write longer than [`MAX_KEY_JSON_CHARS`].
+fn long_keys(node: &Node, path: &FieldPath, out: &mut Vec<Finding>) {
+    match &node.value {
+        NodeValue::Seq(items) => {
+            for (i, n) in items.iter().enumerate() {
+                long_keys(n, &path.index(i), out);
+            }
+        }
+        NodeValue::Map(entries) => {
+            for (key, child) in entries {
+                let p = path.key(&key.name);
+                // An escape takes at most 6 characters, and a character at least a byte.
+                if key.name.len() * 6 + 2 > MAX_KEY_JSON_CHARS {
+                    let json = crate::model::to_json(&key.name, false).chars().count();
+                    if json > MAX_KEY_JSON_CHARS {
+                        out.push(Finding {
+                            severity: Severity::Error,
+                            path: p.clone(),
+                            message: format!(
+                                "key too long: as JSON it takes {json} characters (quotes and escapes included), \
+                                 more than the {MAX_KEY_JSON_CHARS} YAML allows for a key, so poolctl could \
+                                 not read the request body back; shorten it"
+                            ),
+                            pos: key.pos,
+                        });
+                    }
+                }
+                long_keys(child, &p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The known name nearest to a misspelt one, if any is near enough.
 pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
@@ -245,6 +289,30 @@ mod tests {
         assert_eq!((f.pos.line, f.pos.column), (4, 5));
         // Kept for pass-through.
         assert_eq!(w.value["spec"]["resources"][0]["maxcount"], 2);
+    }
+
+    #[test]
+    fn keys_too_long_for_json_read_back_are_errors() {
+        // 1022 characters and the quotes: the longest key YAML reads back.
+        let ok = "a".repeat(MAX_KEY_JSON_CHARS - 2);
+        let w = run(&format!("metadata:\n  labels:\n    ? {ok}\n    : x\n"));
+        assert!(w.findings.is_empty(), "{:?}", w.findings);
+        let long = "a".repeat(MAX_KEY_JSON_CHARS - 1);
+        let w = run(&format!("metadata:\n  labels:\n    ? {long}\n    : x\n"));
+        assert_eq!(w.findings.len(), 1, "{:?}", w.findings);
+        let f = &w.findings[0];
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!((f.pos.line, f.pos.column), (3, 7));
+        assert!(f
+            .message
+            .starts_with("key too long: as JSON it takes 1025 characters"));
+        // A tab is one character in YAML and two (`\t`) in JSON, at any depth.
+        let tabs = "\t".repeat(512);
+        let w = run(&format!("spec:\n  x: [{{\"a{tabs}\": 1}}]\n"));
+        let paths: Vec<String> = w.findings.iter().map(|f| f.path.to_string()).collect();
+        assert_eq!(w.findings.len(), 2, "{paths:?}");
+        assert!(w.findings[0].message.contains("1027 characters"));
+        assert!(w.findings[1].message.starts_with("unknown field"));
     }
 
     #[test]

@@ -202,7 +202,7 @@ pub fn render_values(values: &[Value], format: OutputFormat) -> String {
                 one = Value::Array(values.to_vec());
                 &one
             };
-            serde_json::to_string_pretty(v).unwrap_or_default()
+            crate::model::to_json(v, true)
         }
     }
 }
