@@ -242,7 +242,7 @@ impl Api {
             ("X-Project-Id".to_string(), self.target.project.clone()),
             (
                 "X-Sdk-Date".to_string(),
-                signer::sdk_date_from_unix(now_unix()),
+                poolctl::time::sdk_date_from_unix(now_unix()),
             ),
         ];
         let authorization = signer::authorization(

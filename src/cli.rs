@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
 use crate::manifest::flags::{parse_key_value, parse_resource, KeyValue, ResourceFlag};
+use crate::model::values;
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -204,7 +206,7 @@ pub struct PoolFlags {
     pub name: Option<String>,
 
     /// Pool type [default: Dedicate].
-    #[arg(long = "type", value_name = "TYPE", value_parser = ["Dedicate", "Logical"])]
+    #[arg(long = "type", value_name = "TYPE", value_parser = PossibleValuesParser::new(values::POOL_TYPES))]
     pub pool_type: Option<String>,
 
     /// Resource flavor, e.g. modelarts.vm.cpu.8ud.
@@ -248,7 +250,7 @@ pub struct PoolFlags {
     pub description: Option<String>,
 
     /// Sharing (label os.modelarts/sharing).
-    #[arg(long, value_name = "MODE", value_parser = ["shared", "unshared"])]
+    #[arg(long, value_name = "MODE", value_parser = PossibleValuesParser::new(values::SHARING))]
     pub sharing: Option<String>,
 
     /// Node name prefix (label os.modelarts/node.prefix).
@@ -280,7 +282,7 @@ pub struct PoolFlags {
     pub npu_driver: Option<String>,
 
     /// Driver upgrade policy.
-    #[arg(long, value_name = "POLICY", value_parser = ["force", "idle"])]
+    #[arg(long, value_name = "POLICY", value_parser = PossibleValuesParser::new(values::UPDATE_STRATEGIES))]
     pub driver_update_strategy: Option<String>,
 
     /// Enable IPv6 (spec.ipv6enable).

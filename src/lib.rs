@@ -14,5 +14,8 @@ pub mod error;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod redact;
+pub mod suggest;
+pub mod time;
 pub mod validate;
 pub mod wait;

@@ -11,6 +11,29 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+/// The label that holds the name a person gave a pool; it is how a pool is
+/// found by name (`labelSelector=os.modelarts/name=NAME`).
+pub const NAME_LABEL: &str = "os.modelarts/name";
+
+/// The closed lists of values of the two references, shared by the flags
+/// that take them (`cli`) and the rules that check them (`validate`).
+pub mod values {
+    pub const POOL_TYPES: [&str; 2] = ["Dedicate", "Logical"];
+    pub const SCOPES: [&str; 3] = ["Train", "Infer", "Notebook"];
+    pub const VOLUME_TYPES: [&str; 3] = ["SSD", "GPSSD", "SAS"];
+    pub const STEP_TYPES: [&str; 2] = ["rack", "hyperinstance"];
+    pub const LV_TYPES: [&str; 2] = ["linear", "striped"];
+    pub const STORAGE_TYPES: [&str; 2] = ["volume", "local"];
+    pub const UPDATE_STRATEGIES: [&str; 2] = ["force", "idle"];
+    pub const SHARING: [&str; 2] = ["shared", "unshared"];
+    pub const FIXED_VOLUME_GROUPS: [&str; 4] = [
+        "vgpaas",
+        "default",
+        "vg-everest-localvolume-persistent",
+        "vg-everest-localvolume-ephemeral",
+    ];
+}
+
 /// Fields of an object that this tool does not know, kept in their order.
 pub type Extra = Map<String, Value>;
 
@@ -505,7 +528,10 @@ impl std::fmt::Debug for PoolUserLogin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PoolUserLogin")
             .field("key_pair_name", &self.key_pair_name)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| crate::redact::REDACTED),
+            )
             .field("extra", &self.extra)
             .finish()
     }
@@ -732,10 +758,7 @@ impl Pool {
     }
 
     pub fn display_name(&self) -> Option<&str> {
-        self.metadata
-            .labels
-            .get("os.modelarts/name")
-            .and_then(Value::as_str)
+        self.metadata.labels.get(NAME_LABEL).and_then(Value::as_str)
     }
 
     pub fn phase(&self) -> Option<&str> {

@@ -6,24 +6,14 @@ use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use crate::diagnostic::{Diagnostic, FieldPath, Severity};
-use crate::manifest::walk::suggest;
 use crate::manifest::Document;
+use crate::model::values::{
+    FIXED_VOLUME_GROUPS, LV_TYPES, POOL_TYPES, SCOPES, SHARING, STEP_TYPES, STORAGE_TYPES,
+    UPDATE_STRATEGIES, VOLUME_TYPES,
+};
 use crate::model::{CreatePoolRequest, PoolResource, PoolSpecCreation};
+use crate::suggest::suggest;
 
-pub const POOL_TYPES: [&str; 2] = ["Dedicate", "Logical"];
-pub const SCOPES: [&str; 3] = ["Train", "Infer", "Notebook"];
-pub const VOLUME_TYPES: [&str; 3] = ["SSD", "GPSSD", "SAS"];
-pub const STEP_TYPES: [&str; 2] = ["rack", "hyperinstance"];
-pub const LV_TYPES: [&str; 2] = ["linear", "striped"];
-pub const STORAGE_TYPES: [&str; 2] = ["volume", "local"];
-pub const UPDATE_STRATEGIES: [&str; 2] = ["force", "idle"];
-pub const SHARING: [&str; 2] = ["shared", "unshared"];
-pub const FIXED_VOLUME_GROUPS: [&str; 4] = [
-    "vgpaas",
-    "default",
-    "vg-everest-localvolume-persistent",
-    "vg-everest-localvolume-ephemeral",
-];
 /// The newer edition caps pool names at 25 characters; the older allows 64.
 pub const NAME_NEWER_MAX: usize = 25;
 

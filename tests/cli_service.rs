@@ -542,7 +542,7 @@ fn waiting_never_delays_the_creation_of_other_pools() {
         })
         .collect();
     created.sort();
-    let secs = |t: &str| poolctl::client::parse_timestamp(t).unwrap();
+    let secs = |t: &str| poolctl::time::parse_timestamp(t).unwrap();
     let spread = secs(created.last().unwrap()) - secs(&created[0]);
     // Provisioning takes 3 s: a pool created behind a finished wait would be 3 s late.
     assert!(spread <= 1, "creations spread over {spread} s: {created:?}");

@@ -211,7 +211,7 @@ impl TestServer {
         self.srv.pools.lock().unwrap().push(json!({
             "kind": "Pool", "apiVersion": "v2",
             "metadata": {"name": format!("{name}-old00000"),
-                          "creationTimestamp": signer::rfc3339_from_unix(ts),
+                          "creationTimestamp": poolctl::time::rfc3339_from_unix(ts),
                           "labels": {"os.modelarts/name": name}},
             "spec": {"type": "Dedicate"}, "status": {"phase": "Running"}
         }));
@@ -308,7 +308,7 @@ fn verify(
         return Err("bad X-Security-Token".into());
     }
     let date = header("x-sdk-date").ok_or("no X-Sdk-Date")?;
-    let at = signer::unix_from_sdk_date(date).ok_or("bad X-Sdk-Date")?;
+    let at = poolctl::time::unix_from_sdk_date(date).ok_or("bad X-Sdk-Date")?;
     if now().abs_diff(at) > 15 * 60 {
         return Err("X-Sdk-Date outside the 15-minute window".into());
     }
@@ -457,7 +457,7 @@ async fn handle(
                 let pool = json!({
                     "kind": "Pool", "apiVersion": "v2",
                     "metadata": {"name": format!("{label}-{n:08x}"),
-                                  "creationTimestamp": signer::rfc3339_from_unix(now()),
+                                  "creationTimestamp": poolctl::time::rfc3339_from_unix(now()),
                                   "labels": req["metadata"]["labels"].clone()},
                     "spec": req["spec"].clone(),
                     "status": {"resources": {}}

@@ -114,7 +114,7 @@ impl Api {
                     ("Host".to_string(), self.host.clone()),
                     (
                         "X-Sdk-Date".to_string(),
-                        signer::sdk_date_from_unix(now.as_secs()),
+                        poolctl::time::sdk_date_from_unix(now.as_secs()),
                     ),
                     ("Content-Type".to_string(), "application/json".to_string()),
                 ];
@@ -260,7 +260,7 @@ async fn create_then_show_goes_creating_to_running_node_by_node() {
     );
     let ts = b["metadata"]["creationTimestamp"].as_str().unwrap();
     assert!(
-        signer::unix_from_rfc3339(ts).is_some() && ts.ends_with('Z'),
+        poolctl::time::unix_from_rfc3339(ts).is_some() && ts.ends_with('Z'),
         "{ts}"
     );
     let labels = &b["metadata"]["labels"];
@@ -729,7 +729,7 @@ async fn signatures_are_verified_like_the_gateway() {
     let a = api
         .http
         .get(format!("{}{pools}?status=created", api.endpoint))
-        .header("X-Sdk-Date", signer::sdk_date_from_unix(now_secs()))
+        .header("X-Sdk-Date", poolctl::time::sdk_date_from_unix(now_secs()))
         .header(
             "Authorization",
             signer::authorization(
@@ -739,7 +739,10 @@ async fn signatures_are_verified_like_the_gateway() {
                     query: &[],
                     headers: &[
                         ("host".into(), api.host.clone()),
-                        ("x-sdk-date".into(), signer::sdk_date_from_unix(now_secs())),
+                        (
+                            "x-sdk-date".into(),
+                            poolctl::time::sdk_date_from_unix(now_secs()),
+                        ),
                     ],
                     body: b"",
                 },
@@ -1139,7 +1142,7 @@ async fn hostile_bytes_and_headers_never_take_the_server_down() {
         let a = api
             .http
             .get(format!("{}{}", api.endpoint, api.pools()))
-            .header("X-Sdk-Date", signer::sdk_date_from_unix(now_secs()))
+            .header("X-Sdk-Date", poolctl::time::sdk_date_from_unix(now_secs()))
             .header(
                 "Authorization",
                 format!(

@@ -193,74 +193,6 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// `YYYYMMDDTHHMMSSZ` for a count of seconds since the Unix epoch (UTC).
-pub fn sdk_date_from_unix(secs: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil_from_unix(secs);
-    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
-}
-
-/// Seconds since the epoch for a `YYYYMMDDTHHMMSSZ` date, or `None` if malformed.
-pub fn unix_from_sdk_date(date: &str) -> Option<u64> {
-    let b = date.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u64> {
-        let s = date.get(r)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (h, mi, s) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    Some(days_from_civil(y as i64, mo, d)? * 86_400 + h * 3600 + mi * 60 + s)
-}
-
-/// RFC 3339 (`2024-10-24T12:42:43Z`) for seconds since the epoch.
-pub fn rfc3339_from_unix(secs: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil_from_unix(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-}
-
-/// Seconds since the epoch for an RFC 3339 UTC timestamp such as `2024-10-24T12:42:43Z`.
-pub fn unix_from_rfc3339(ts: &str) -> Option<u64> {
-    let compact: String = ts
-        .get(..19)?
-        .chars()
-        .filter(|c| *c != '-' && *c != ':')
-        .collect();
-    unix_from_sdk_date(&format!("{compact}Z"))
-}
-
-fn civil_from_unix(secs: u64) -> (i64, u64, u64, u64, u64, u64) {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u64;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-fn days_from_civil(y: i64, m: u64, d: u64) -> Option<u64> {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    u64::try_from(era * 146_097 + doe - 719_468).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,18 +205,6 @@ mod tests {
         );
         assert_eq!(canonical_uri("/v2/p/pools"), "/v2/p/pools/");
         assert_eq!(canonical_uri("/v2/p/pools/"), "/v2/p/pools/");
-    }
-
-    #[test]
-    fn dates_round_trip() {
-        let secs = unix_from_sdk_date("20241024T124243Z").unwrap();
-        assert_eq!(sdk_date_from_unix(secs), "20241024T124243Z");
-        assert_eq!(rfc3339_from_unix(secs), "2024-10-24T12:42:43Z");
-        assert_eq!(unix_from_rfc3339("2024-10-24T12:42:43Z"), Some(secs));
-        assert_eq!(unix_from_sdk_date("2024-10-24"), None);
-        assert_eq!(unix_from_sdk_date("20241324T124243Z"), None);
-        assert_eq!(sdk_date_from_unix(0), "19700101T000000Z");
-        assert_eq!(sdk_date_from_unix(951_782_400), "20000229T000000Z");
     }
 
     #[test]

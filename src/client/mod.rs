@@ -33,18 +33,15 @@ use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::auth::{signer, Credentials, Target};
+use crate::auth::{Credentials, Target};
 use crate::cli::GlobalArgs;
 use crate::error::{ApiError, Error};
-use crate::model::{Pool, PoolList};
+use crate::model::{Pool, PoolList, NAME_LABEL};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
 
 /// `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("poolctl/", env!("CARGO_PKG_VERSION"));
-
-/// The label that holds the name a person gave a pool.
-pub const NAME_LABEL: &str = "os.modelarts/name";
 
 // ---------------------------------------------------------------- events
 
@@ -87,14 +84,6 @@ pub trait Observer: Send + Sync {
     }
 }
 
-/// An observer that ignores everything.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoObserver;
-
-impl Observer for NoObserver {
-    fn event(&self, _: ClientEvent) {}
-}
-
 // ---------------------------------------------------------------- results
 
 /// A pool as the service returned it.
@@ -114,7 +103,7 @@ impl std::fmt::Debug for Fetched {
         // `model::PoolUserLogin` derives Debug with its password, so the typed
         // pool is summarised rather than printed.
         let mut raw = self.raw.clone();
-        trace::redact_passwords(&mut raw);
+        crate::redact::passwords(&mut raw);
         f.debug_struct("Fetched")
             .field("raw", &raw)
             .field("name", &self.pool.name())
@@ -152,12 +141,6 @@ pub enum Created {
 }
 
 impl Created {
-    pub fn fetched(&self) -> &Fetched {
-        match self {
-            Created::New(f) | Created::Adopted(f) => f,
-        }
-    }
-
     pub fn into_fetched(self) -> Fetched {
         match self {
             Created::New(f) | Created::Adopted(f) => f,
@@ -605,10 +588,7 @@ impl Client {
         let what = format!("create pool {display_name}");
         let call = self.call(Method::POST, self.pool_path(None)?, body);
         let secrets = self.secret_list();
-        let began_unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let began_unix = crate::time::now_unix();
         let started = Instant::now();
         let mut backoff = self.policy.backoff().build();
         let mut ambiguous_seen = false;
@@ -700,7 +680,7 @@ impl Client {
                 .metadata
                 .creation_timestamp
                 .as_deref()
-                .and_then(parse_timestamp)
+                .and_then(crate::time::parse_timestamp)
         };
         let ours = found
             .iter()
@@ -755,53 +735,9 @@ fn older_exists(what: &str, f: &Fetched, failure: &Failure, secrets: &[&str]) ->
     }
 }
 
-/// Seconds since the epoch of an RFC 3339 timestamp, with optional fraction
-/// and `Z`, `±HH:MM` or `±HHMM` offset (none means UTC).
-pub fn parse_timestamp(ts: &str) -> Option<u64> {
-    let ts = ts.trim();
-    let base = signer::unix_from_rfc3339(ts.get(..19)?)?;
-    let mut rest = &ts[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        rest = &frac[digits..];
-    }
-    let offset: i64 = match rest {
-        "" | "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let hm: String = rest[1..].chars().filter(|c| *c != ':').collect();
-            if hm.len() != 4 || !hm.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let h: i64 = hm[..2].parse().ok()?;
-            let m: i64 = hm[2..].parse().ok()?;
-            sign * (h * 3600 + m * 60)
-        }
-    };
-    u64::try_from(base as i64 - offset).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(parse_timestamp("1970-01-01T00:00:10Z"), Some(10));
-        assert_eq!(parse_timestamp("1970-01-01T00:00:10.123456Z"), Some(10));
-        assert_eq!(parse_timestamp("1970-01-01T01:00:10+01:00"), Some(10));
-        assert_eq!(parse_timestamp("1970-01-01T00:00:10-0000"), Some(10));
-        assert_eq!(parse_timestamp("1970-01-01T00:00:10"), Some(10));
-        assert_eq!(parse_timestamp("1970-01-01T00:00:10+1"), None);
-        assert_eq!(parse_timestamp("yesterday"), None);
-    }
 
     #[test]
     fn waits_honour_retry_after_and_the_budget() {

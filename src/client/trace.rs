@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-pub(crate) const REDACTED: &str = "<redacted>";
+use crate::redact::{self, REDACTED};
 
 /// Bodies longer than this are cut in the trace.
 const MAX_TRACE_BODY: usize = 16 * 1024;
@@ -17,34 +17,6 @@ pub(crate) fn is_secret_header(name: &str) -> bool {
     ["authorization", "x-auth-token", "x-security-token"]
         .iter()
         .any(|h| name.eq_ignore_ascii_case(h))
-}
-
-/// Replaces every occurrence of a secret value in `text`.
-pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        if !s.is_empty() && out.contains(s) {
-            out = out.replace(s, REDACTED);
-        }
-    }
-    out
-}
-
-/// Replaces the value of every `password` field, at any depth.
-pub(crate) fn redact_passwords(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if k.eq_ignore_ascii_case("password") && !v.is_null() {
-                    *v = Value::String(REDACTED.into());
-                } else {
-                    redact_passwords(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_passwords),
-        _ => {}
-    }
 }
 
 fn cut(text: &str, max: usize) -> String {
@@ -66,7 +38,7 @@ pub(crate) fn body_text(body: &[u8], secrets: &[&str]) -> String {
     }
     let text = match serde_json::from_slice::<Value>(body) {
         Ok(mut v) => {
-            redact_passwords(&mut v);
+            redact::passwords(&mut v);
             serde_json::to_string(&v).unwrap_or_default()
         }
         Err(_) => match std::str::from_utf8(body) {
@@ -74,7 +46,7 @@ pub(crate) fn body_text(body: &[u8], secrets: &[&str]) -> String {
             Err(_) => return format!("<{} bytes of binary data>", body.len()),
         },
     };
-    cut(&scrub(&text, secrets), MAX_TRACE_BODY)
+    cut(&redact::secret_values(&text, secrets), MAX_TRACE_BODY)
 }
 
 /// One text line of an error message from a body that is not a JSON error:
@@ -91,7 +63,7 @@ pub(crate) fn snippet(body: &[u8], secrets: &[&str]) -> Option<String> {
     if one_line.is_empty() {
         return None;
     }
-    Some(cut(&scrub(&one_line, secrets), 300))
+    Some(cut(&redact::secret_values(&one_line, secrets), 300))
 }
 
 pub(crate) fn request(
@@ -101,12 +73,12 @@ pub(crate) fn request(
     body: &[u8],
     secrets: &[&str],
 ) -> String {
-    let mut out = format!("> {method} {}", scrub(url, secrets));
+    let mut out = format!("> {method} {}", redact::secret_values(url, secrets));
     for (name, value) in headers {
         let shown = if is_secret_header(name) {
             REDACTED.to_string()
         } else {
-            scrub(value, secrets)
+            redact::secret_values(value, secrets)
         };
         out.push_str(&format!("\n> {name}: {shown}"));
     }
@@ -131,7 +103,7 @@ pub(crate) fn response(
             REDACTED.to_string()
         } else {
             match value.to_str() {
-                Ok(v) => scrub(v, secrets),
+                Ok(v) => redact::secret_values(v, secrets),
                 Err(_) => "<not text>".to_string(),
             }
         };

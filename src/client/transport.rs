@@ -2,7 +2,7 @@
 //! full (bounded), and every failure sorted by what it proves about whether
 //! the request reached the service.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
@@ -12,6 +12,8 @@ use crate::auth::signer::{self, SigningInput};
 use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
 use crate::model::ErrorBody;
+use crate::redact;
+use crate::time::{now_unix, sdk_date_from_unix};
 
 /// Answers larger than this are refused (a list of pools is far smaller).
 const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -184,8 +186,8 @@ pub(crate) fn api_error(reply: &Reply, secrets: &[&str]) -> ApiError {
         .filter(|b| b.error_code.is_some() || b.error_msg.is_some());
     let (error_code, error_msg) = match parsed {
         Some(b) => (
-            b.error_code.map(|c| trace::scrub(&c, secrets)),
-            b.error_msg.map(|m| trace::scrub(&m, secrets)),
+            b.error_code.map(|c| redact::secret_values(&c, secrets)),
+            b.error_msg.map(|m| redact::secret_values(&m, secrets)),
         ),
         None => (None, trace::snippet(&reply.body, secrets)),
     };
@@ -231,7 +233,7 @@ fn describe(err: &reqwest::Error) -> String {
 }
 
 fn classify(err: &reqwest::Error, timeout: Duration, secrets: &[&str]) -> Failure {
-    let detail = trace::scrub(&describe(err), secrets);
+    let detail = redact::secret_values(&describe(err), secrets);
     if err.is_connect() {
         Failure::NotSent(detail)
     } else if err.is_builder() {
@@ -244,13 +246,6 @@ fn classify(err: &reqwest::Error, timeout: Duration, secrets: &[&str]) -> Failur
     } else {
         Failure::Ambiguous(detail)
     }
-}
-
-fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 impl Client {
@@ -274,7 +269,7 @@ impl Client {
                 sk,
                 security_token,
             } => {
-                headers.push(("X-Sdk-Date".into(), signer::sdk_date_from_unix(now_unix())));
+                headers.push(("X-Sdk-Date".into(), sdk_date_from_unix(now_unix())));
                 if let Some(t) = security_token {
                     headers.push(("X-Security-Token".into(), t.expose().to_string()));
                 }

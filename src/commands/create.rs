@@ -7,7 +7,7 @@ use crate::cli::{CreateArgs, GlobalArgs, OutputFormat};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::manifest::{self, Document};
-use crate::output::{redact, render_values, Printer};
+use crate::output::{render_values, Printer};
 use crate::validate::validate;
 
 /// Manifests and flags to validated documents, or exit 2 with every problem printed.
@@ -59,7 +59,7 @@ pub fn run(global: &GlobalArgs, args: &CreateArgs, printer: &Printer) -> Result<
         .map(|d| {
             let mut v = body(d);
             if !args.show_secrets {
-                redact(&mut v);
+                crate::redact::passwords(&mut v);
             }
             v
         })

@@ -17,7 +17,7 @@ use crate::emulator;
 use crate::error::{Error, ExitCode};
 use crate::manifest::Document;
 use crate::output::progress::{ClientNotes, Progress};
-use crate::output::{pools, redact, render_values, Printer};
+use crate::output::{pools, render_values, Printer};
 use crate::wait::{self, Goal, Schedule};
 
 /// How fast pools provision in the in-process emulator (`--emulator`): long
@@ -149,7 +149,7 @@ pub async fn resolve(client: &Client, name: &str) -> Result<Fetched, Error> {
 fn shown(f: &Fetched, show_secrets: bool) -> Value {
     let mut v = f.raw.clone();
     if !show_secrets {
-        redact(&mut v);
+        crate::redact::passwords(&mut v);
     }
     v
 }
@@ -429,7 +429,9 @@ pub fn list(global: &GlobalArgs, args: &ListArgs, printer: &Printer) -> Result<(
                 .await?;
             match printer.format {
                 OutputFormat::Text if pools.is_empty() => printer.info("No pools found."),
-                OutputFormat::Text => printer.result(&pools::table(&pools, pools::now_unix())),
+                OutputFormat::Text => {
+                    printer.result(&pools::table(&pools, crate::time::now_unix()))
+                }
                 format => {
                     let items: Vec<Value> = pools.iter().map(|f| shown(f, false)).collect();
                     let list =

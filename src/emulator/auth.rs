@@ -129,7 +129,7 @@ fn verify_signature(
         .find(|(n, _)| n == "x-sdk-date")
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_default();
-    let date_secs = signer::unix_from_sdk_date(&date)
+    let date_secs = crate::time::unix_from_sdk_date(&date)
         .ok_or_else(|| iam("malformed x-sdk-date; expected YYYYMMDDTHHMMSSZ (UTC)"))?;
     if date_secs.abs_diff(now_secs) > CLOCK_SKEW_SECS {
         return Err(iam(

@@ -41,6 +41,7 @@ pub use lifecycle::{ABNORMAL, SLOW_PREFIX, SOLDOUT};
 pub use server::MAX_BODY;
 
 use crate::error::Error;
+use crate::redact::REDACTED;
 use state::Credentials;
 
 /// The region the IAM project lookup answers by default.
@@ -78,8 +79,8 @@ impl fmt::Debug for Config {
             .field("seed", &self.seed)
             .field("state_file", &self.state_file)
             .field("ak", &self.ak)
-            .field("sk", &"<redacted>")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("sk", &REDACTED)
+            .field("token", &self.token.as_ref().map(|_| REDACTED))
             .field("project_id", &self.project_id)
             .field("region", &self.region)
             .finish()

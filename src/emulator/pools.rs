@@ -15,9 +15,9 @@ use super::lifecycle;
 use super::reply::{shorten, ApiError};
 use super::rng::SplitMix64;
 use super::state::{FlavorCount, StoredPool};
-use crate::auth::signer::rfc3339_from_unix;
+use crate::time::rfc3339_from_unix;
 
-pub const NAME_LABEL: &str = "os.modelarts/name";
+use crate::model::NAME_LABEL;
 pub const WORKSPACE_LABEL: &str = "os.modelarts/workspace.id";
 const SCOPES: [&str; 3] = ["Train", "Infer", "Notebook"];
 

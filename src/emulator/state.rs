@@ -32,7 +32,7 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
             .field("ak", &self.ak)
-            .field("sk", &"<redacted>")
+            .field("sk", &crate::redact::REDACTED)
             .field("project_id", &self.project_id)
             .finish()
     }

@@ -719,7 +719,7 @@ fn spec_is_dedicate(t: &Option<String>) -> bool {
 pub fn set_label(labels: &mut PoolLabelsCreation, key: &str, value: &str) {
     let v = Some(value.to_string());
     match key {
-        "os.modelarts/name" => labels.name = v,
+        crate::model::NAME_LABEL => labels.name = v,
         "os.modelarts/workspace.id" => labels.workspace_id = v,
         "os.modelarts/sharing" => labels.sharing = v,
         "os.modelarts/node.prefix" => labels.node_prefix = v,

@@ -125,7 +125,7 @@ impl Walker<'_> {
                             None => {
                                 let names: Vec<&str> =
                                     fields.iter().map(|(n, _)| n.as_str()).collect();
-                                let message = match suggest(&key.name, &names) {
+                                let message = match crate::suggest::suggest(&key.name, &names) {
                                     Some(near) => format!("unknown field, did you mean `{near}`?"),
                                     None => {
                                         format!("unknown field; known here: {}", names.join(", "))
@@ -209,56 +209,6 @@ fn long_keys(node: &Node, path: &FieldPath, out: &mut Vec<Finding>) {
     }
 }
 
-/// The known name nearest to a misspelt one, if any is near enough.
-pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let cl = c.to_ascii_lowercase();
-        let d = if cl == lower {
-            0
-        } else if cl.len() >= 3
-            && lower.len() >= 3
-            && (lower.starts_with(&cl) || cl.starts_with(&lower))
-        {
-            // `Training` for `Train`, `max` for `maxCount`.
-            1
-        } else {
-            edit_distance(&lower, &cl)
-        };
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    let limit = (name.chars().count() / 3).max(2);
-    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
-}
-
-/// Damerau-Levenshtein (optimal string alignment) distance.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,16 +217,6 @@ mod tests {
     fn run(yaml: &str) -> Walked {
         let docs: Vec<Node> = serde_saphyr::from_str_multiple(yaml).unwrap();
         walk(&docs[0], request_shape(), Severity::Error)
-    }
-
-    #[test]
-    fn suggestions() {
-        let known = ["flavor", "count", "maxCount", "azs"];
-        assert_eq!(suggest("maxcount", &known), Some("maxCount"));
-        assert_eq!(suggest("flavour", &known), Some("flavor"));
-        assert_eq!(suggest("cuont", &known), Some("count"));
-        assert_eq!(suggest("Training", &["Train", "Infer"]), Some("Train"));
-        assert_eq!(suggest("zzzzzzzzz", &known), None);
     }
 
     #[test]

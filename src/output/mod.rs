@@ -16,8 +16,6 @@ use crate::cli::{GlobalArgs, OutputFormat};
 use crate::diagnostic::{Diagnostic, Origin, Severity};
 use crate::error::Error;
 
-pub const REDACTED: &str = "<redacted>";
-
 /// Decides quiet/verbose/colour/progress once, from the flags and the terminal.
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -173,19 +171,6 @@ pub fn counts(errors: usize, warnings: usize) -> String {
     )
 }
 
-/// Replaces every secret value in an API object or request body.
-pub fn redact(value: &mut Value) {
-    if let Some(login) = value
-        .get_mut("spec")
-        .and_then(|s| s.get_mut("userLogin"))
-        .and_then(Value::as_object_mut)
-    {
-        if let Some(pw) = login.get_mut("password") {
-            *pw = Value::String(REDACTED.into());
-        }
-    }
-}
-
 /// JSON or YAML text of one value, or of several (a JSON array, a YAML stream).
 pub fn render_values(values: &[Value], format: OutputFormat) -> String {
     match format {
@@ -211,19 +196,6 @@ pub fn render_values(values: &[Value], format: OutputFormat) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn redacts_the_password_only() {
-        let mut v = json!({"spec": {"userLogin": {"keyPairName": "k", "password": "c2VjcmV0"}}});
-        redact(&mut v);
-        assert_eq!(
-            v,
-            json!({"spec": {"userLogin": {"keyPairName": "k", "password": "<redacted>"}}})
-        );
-        let mut none = json!({"spec": {}});
-        redact(&mut none);
-        assert_eq!(none, json!({"spec": {}}));
-    }
 
     #[test]
     fn yaml_keeps_numeric_strings_strings() {

@@ -1,9 +1,8 @@
 //! Pools as text: one pool in detail, many as a table.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use crate::client::{parse_timestamp, Fetched};
+use crate::client::Fetched;
 use crate::model::Pool;
+use crate::time::{now_unix, parse_timestamp};
 
 /// `45s`, `3m`, `5h`, `2d` since an RFC 3339 timestamp.
 pub fn age(created: Option<&str>, now_unix: u64) -> String {
@@ -17,13 +16,6 @@ pub fn age(created: Option<&str>, now_unix: u64) -> String {
         7200..=172_799 => format!("{}h", secs / 3600),
         _ => format!("{}d", secs / 86_400),
     }
-}
-
-pub fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 fn or_dash(s: Option<&str>) -> &str {
