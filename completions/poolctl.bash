@@ -89,7 +89,7 @@ _poolctl() {
 
     case "${cmd}" in
         poolctl)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version create validate get list wait delete emulator schema completions man help"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version create validate get list wait delete emulator schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,7 +135,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__completions)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +181,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__create)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --workspace-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --show-secrets --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --workspace-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --show-secrets --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,7 +343,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__delete)
-            opts="-o -q -v -h -V --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-o -q -v -h -V --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +393,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__emulator)
-            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +459,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__get)
-            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +673,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__list)
-            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,7 +731,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__man)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,7 +777,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__schema)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -823,7 +823,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__validate)
-            opts="-f -o -q -v -h -V --filename --validate --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-f -o -q -v -h -V --filename --validate --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,7 +881,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__wait)
-            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --help --version"
+            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

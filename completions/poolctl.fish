@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_poolctl_global_optspecs
-    string join \n region= endpoint= project-id= iam-endpoint= o/output= q/quiet v/verbose ca-bundle= request-timeout= emulator h/help V/version
+    string join \n region= endpoint= project-id= iam-endpoint= o/output= q/quiet v/verbose ca-bundle= request-timeout= emulator show-settings h/help V/version
 end
 
 function __fish_poolctl_needs_command
@@ -24,18 +24,19 @@ function __fish_poolctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c poolctl -n "__fish_poolctl_needs_command" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_needs_command" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_needs_command" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_needs_command" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_needs_command" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "create" -d 'Create pools from manifests and/or flags'
@@ -82,14 +83,14 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l if-exists -d 
 reuse\t'Adopt the existing pool (and wait for it with --wait)'"
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l validate -d 'Unknown fields: strict (error) or warn (warn and send them)' -r -f -a "strict\t'Unknown fields are errors'
 warn\t'Unknown fields are warnings and are sent as they are'"
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l dry-run -d 'Print the request body that would be sent, and send nothing'
@@ -98,89 +99,95 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-secrets 
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s f -l filename -d 'Manifest files (YAML or JSON); - reads stdin' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l validate -d 'Unknown fields: strict (error) or warn' -r -f -a "strict\t'Unknown fields are errors'
 warn\t'Unknown fields are warnings and are sent as they are'"
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-secrets -d 'Show secret values instead of <redacted>'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s l -l label-selector -d 'Only pools with this label, e.g. os.modelarts/name=pool-ae01' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l status -d 'Only pools in this state' -r -f -a "created\t''
 failed\t''
 creating\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l for -d 'The state to wait for' -r -f -a "running\t''
 deleted\t''"
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l wait-timeout -d 'How long to wait, e.g. 90m' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait-timeout -d 'How long --wait waits' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pool is gone'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l listen -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r
@@ -188,60 +195,64 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-t
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l seed -d 'Seed of the fault injection, for reproducible runs' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l state -d 'Keep pools in this file across restarts (written atomically)' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l project-id -d 'Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'

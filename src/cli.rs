@@ -1,28 +1,17 @@
 //! Every clap definition of poolctl, and nothing else: no logic, no I/O.
-//! Completions and the man page are generated from these types.
+//! `settings` turns what clap parsed into plain structs (it also reads the
+//! environment variables the help names). Completions and the man page are
+//! generated from these types.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::PossibleValuesParser;
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
-use crate::manifest::flags::{parse_key_value, parse_resource, KeyValue, ResourceFlag};
+use crate::manifest::overrides::{parse_key_value, parse_resource, KeyValue, ResourceSpec};
 use crate::model::values;
-
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success
-  1    unexpected internal error
-  2    usage error or local validation failed: nothing was sent
-  3    the API rejected the request (400, 404, other 4xx)
-  4    authentication or authorization failed, or no credentials found
-  5    the pool already exists (409) and --if-exists reuse was not given
-  6    the pool reached a failed phase (CreationFailed, Error, ScalingFailed, Abnormal)
-  7    --wait timed out; the pool is still being created
-  8    service unavailable or network failure after retries
-  130  interrupted (Ctrl-C); resume with: poolctl wait NAME";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,7 +22,7 @@ Exit codes:
                   Open Telekom Cloud from a YAML/JSON manifest or flags. Requests are checked locally \
                   before anything is sent, signed like the official SDKs, and followed until the pool \
                   is Running. Add --emulator to any command to try it with no cloud account.",
-    after_help = EXIT_CODES_HELP,
+    after_help = crate::exit::help_text(),
     propagate_version = true
 )]
 pub struct Cli {
@@ -46,20 +35,22 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Region, e.g. ap-southeast-1; picks the endpoint and the project.
-    #[arg(long, global = true, env = "POOLCTL_REGION", value_name = "REGION")]
+    /// Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION].
+    #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// ModelArts endpoint URL; overrides the one derived from --region.
-    #[arg(long, global = true, env = "POOLCTL_ENDPOINT", value_name = "URL")]
+    /// ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT].
+    #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
 
-    /// Project ID [default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, else looked up through IAM].
-    #[arg(long, global = true, env = "POOLCTL_PROJECT_ID", value_name = "ID")]
+    /// Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file,
+    /// else looked up through IAM].
+    #[arg(long, global = true, value_name = "ID")]
     pub project_id: Option<String>,
 
-    /// IAM endpoint URL for the project lookup [default: HUAWEICLOUD_SDK_IAM_ENDPOINT, else from --region].
-    #[arg(long, global = true, env = "POOLCTL_IAM_ENDPOINT", value_name = "URL")]
+    /// IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT,
+    /// HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region].
+    #[arg(long, global = true, value_name = "URL")]
     pub iam_endpoint: Option<String>,
 
     /// Output format of the result on stdout.
@@ -81,8 +72,8 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
 
-    /// PEM file of CA certificates to trust, added to the system's.
-    #[arg(long, global = true, env = "POOLCTL_CA_BUNDLE", value_name = "PATH")]
+    /// PEM file of CA certificates to trust, added to the system's [env: POOLCTL_CA_BUNDLE].
+    #[arg(long, global = true, value_name = "PATH")]
     pub ca_bundle: Option<PathBuf>,
 
     /// Time limit of each HTTP request, e.g. 30s, 2m.
@@ -98,6 +89,10 @@ pub struct GlobalArgs {
     /// Run a pool API emulator inside this process and point this command at it: no account needed.
     #[arg(long, global = true)]
     pub emulator: bool,
+
+    /// Print the settings resolved from flags, environment and files (secrets redacted), and exit.
+    #[arg(long, global = true, hide = true)]
+    pub show_settings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -223,7 +218,7 @@ pub struct PoolFlags {
 
     /// A flavor and its counts, repeatable: flavor=F,count=N[,maxCount=M][,az=AZ:N]...
     #[arg(long, value_name = "SPEC", value_parser = parse_resource)]
-    pub resource: Vec<ResourceFlag>,
+    pub resource: Vec<ResourceSpec>,
 
     /// Job types, comma-separated: Train, Infer, Notebook.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -330,16 +325,6 @@ pub enum ListStatus {
     Creating,
 }
 
-impl ListStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ListStatus::Created => "created",
-            ListStatus::Failed => "failed",
-            ListStatus::Creating => "creating",
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only pools with this label, e.g. os.modelarts/name=pool-ae01.
@@ -413,4 +398,29 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// The completion script of `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "poolctl", &mut out);
+    out
+}
+
+/// The man page (roff), with the exit codes as an EXIT STATUS section.
+pub fn man_page() -> Vec<u8> {
+    // The exit codes get a section of their own rather than the generic one
+    // clap_mangen makes of the help's last paragraph.
+    let cmd = Cli::command().after_help(None::<&str>);
+    let mut out = Vec::new();
+    // Rendering into memory cannot fail.
+    let _ = clap_mangen::Man::new(cmd).render(&mut out);
+    let page = String::from_utf8_lossy(&out).into_owned();
+    let section = crate::exit::man_section();
+    let page = match page.find(".SH VERSION") {
+        Some(at) => format!("{}{section}{}", &page[..at], &page[at..]),
+        None => page + &section,
+    };
+    page.into_bytes()
 }

@@ -1,29 +1,11 @@
-//! The one typed error of poolctl. Every failure that reaches the binary's edge
-//! is one of these, and [`Error::exit_code`] is the only place an exit code is
-//! decided (DESIGN.md §2).
+//! The one typed error of poolctl. Every failure that reaches the binary's
+//! edge is one of these; [`Error::exit_status`] says which exit status it is,
+//! and `main` turns that into the process's exit code (DESIGN.md §2).
 
 use std::fmt;
 
-/// Stable exit codes, documented in `docs/exit-codes.md` and `--help`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitCode {
-    Success = 0,
-    Internal = 1,
-    Usage = 2,
-    ApiRejected = 3,
-    Auth = 4,
-    AlreadyExists = 5,
-    PoolFailed = 6,
-    WaitTimeout = 7,
-    Unavailable = 8,
-    Interrupted = 130,
-}
-
-impl ExitCode {
-    pub fn code(self) -> i32 {
-        self as i32
-    }
-}
+use crate::exit::{ExitStatus, Signal};
+use crate::wait::Goal;
 
 /// What the API said when it refused a request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,14 +41,6 @@ pub enum Error {
         hint: Option<String>,
     },
 
-    /// A manifest could not be read or parsed; nothing was sent.
-    #[error("{0}")]
-    Manifest(String),
-
-    /// Local validation found errors; they have already been printed.
-    #[error("validation failed: {errors} error(s); nothing was sent")]
-    Invalid { errors: usize },
-
     #[error("no credentials found")]
     NoCredentials { looked_at: Vec<String> },
 
@@ -92,27 +66,28 @@ pub enum Error {
         message: Option<String>,
     },
 
-    #[error("timed out after {waited} waiting for pool {name}; it is still being created")]
-    WaitTimeout { name: String, waited: String },
+    #[error("timed out after {waited} waiting for pool {name}; it is still being {}", goal.still())]
+    WaitTimeout {
+        name: String,
+        waited: String,
+        goal: Goal,
+    },
 
     #[error("{what}: {detail}")]
     Unavailable { what: String, detail: String },
 
-    /// Ctrl-C. `resume` is the line that tells how to pick up again.
-    #[error("interrupted")]
-    Interrupted { resume: Option<String> },
-
-    /// The problem has been printed in full already; only the code is left.
-    #[error("{code:?}")]
-    Reported { code: ExitCode },
-
-    /// Several pools were handled; each result has been printed already.
-    #[error("{failed} of {total} pools failed")]
-    Several {
-        failed: usize,
-        total: usize,
-        code: ExitCode,
+    /// A signal stopped the run. `resume` is the line that tells how to
+    /// pick up again.
+    #[error("{}", signal.what())]
+    Interrupted {
+        signal: Signal,
+        resume: Option<String>,
     },
+
+    /// The result could not be written to stdout. A closed pipe
+    /// (`poolctl list | head -1`) is not a failure: `main` ends quietly.
+    #[error("cannot write the result to stdout: {0}")]
+    Output(std::io::Error),
 
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -133,21 +108,25 @@ impl Error {
         }
     }
 
-    pub fn exit_code(&self) -> ExitCode {
+    pub fn exit_status(&self) -> ExitStatus {
         match self {
-            Error::Usage { .. } | Error::Manifest(_) | Error::Invalid { .. } => ExitCode::Usage,
+            Error::Usage { .. } => ExitStatus::Usage,
             Error::NoCredentials { .. } | Error::InvalidCredentials { .. } | Error::Auth { .. } => {
-                ExitCode::Auth
+                ExitStatus::Auth
             }
-            Error::AlreadyExists { .. } => ExitCode::AlreadyExists,
-            Error::Api { .. } => ExitCode::ApiRejected,
-            Error::PoolFailed { .. } => ExitCode::PoolFailed,
-            Error::WaitTimeout { .. } => ExitCode::WaitTimeout,
-            Error::Unavailable { .. } => ExitCode::Unavailable,
-            Error::Interrupted { .. } => ExitCode::Interrupted,
-            Error::Several { code, .. } | Error::Reported { code } => *code,
-            Error::Internal(_) => ExitCode::Internal,
+            Error::AlreadyExists { .. } => ExitStatus::AlreadyExists,
+            Error::Api { .. } => ExitStatus::ApiRejected,
+            Error::PoolFailed { .. } => ExitStatus::PoolFailed,
+            Error::WaitTimeout { .. } => ExitStatus::WaitTimeout,
+            Error::Unavailable { .. } => ExitStatus::Unavailable,
+            Error::Interrupted { signal, .. } => signal.status(),
+            Error::Output(_) | Error::Internal(_) => ExitStatus::Internal,
         }
+    }
+
+    /// Whether this is stdout closed by its reader, which ends a run quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// A line that tells the user what to do next, where one helps.
@@ -162,10 +141,12 @@ impl Error {
             Error::AlreadyExists { .. } => Some(
                 "add --if-exists reuse to adopt the existing pool, or choose another --name".into(),
             ),
-            Error::WaitTimeout { name, .. } => Some(format!(
-                "the pool keeps being created; follow it with: poolctl wait {name}"
+            Error::WaitTimeout { name, goal, .. } => Some(format!(
+                "the pool keeps being {}; follow it with: {}",
+                goal.still(),
+                goal.resume_command(name)
             )),
-            Error::Interrupted { resume } => resume.clone(),
+            Error::Interrupted { resume, .. } => resume.clone(),
             Error::PoolFailed { name, .. } => Some(format!(
                 "inspect it with: poolctl get {name}; remove it with: poolctl delete {name}"
             )),
@@ -191,10 +172,8 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_contract() {
         let api = ApiError::default();
-        let cases: Vec<(Error, i32)> = vec![
+        let cases: Vec<(Error, u8)> = vec![
             (Error::usage("x"), 2),
-            (Error::Manifest("x".into()), 2),
-            (Error::Invalid { errors: 1 }, 2),
             (
                 Error::Api {
                     what: "x".into(),
@@ -235,6 +214,7 @@ mod tests {
                 Error::WaitTimeout {
                     name: "p".into(),
                     waited: "1s".into(),
+                    goal: Goal::Running,
                 },
                 7,
             ),
@@ -245,11 +225,27 @@ mod tests {
                 },
                 8,
             ),
-            (Error::Interrupted { resume: None }, 130),
+            (
+                Error::Interrupted {
+                    signal: Signal::Interrupt,
+                    resume: None,
+                },
+                130,
+            ),
+            (
+                Error::Interrupted {
+                    signal: Signal::Terminate,
+                    resume: None,
+                },
+                143,
+            ),
+            (Error::Output(std::io::ErrorKind::StorageFull.into()), 1),
             (Error::Internal(anyhow::anyhow!("boom")), 1),
         ];
         for (err, code) in cases {
-            assert_eq!(err.exit_code().code(), code, "{err:?}");
+            assert_eq!(err.exit_status().code(), code, "{err:?}");
         }
+        assert!(Error::Output(std::io::ErrorKind::BrokenPipe.into()).is_broken_pipe());
+        assert!(!Error::Output(std::io::ErrorKind::StorageFull.into()).is_broken_pipe());
     }
 }

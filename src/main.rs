@@ -2,23 +2,47 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use poolctl::cli::Cli;
+use poolctl::commands::{self, Context};
+use poolctl::exit::ExitStatus;
 use poolctl::output::Printer;
+use poolctl::settings::{self, OutputSettings};
 
+/// The one place a run's outcome becomes the process's exit code.
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            // --help and --version are not errors; every other parse error is usage (2).
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // --help and --version are not errors; every other parse error is usage.
+            let status = if e.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
+            return ExitCode::from(status.code());
         }
     };
-    let printer = Printer::new(&cli.global);
-    match poolctl::commands::run(cli, &printer) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            printer.error(&err);
-            ExitCode::from(err.exit_code().code() as u8)
+    let env = |k: &str| std::env::var(k).ok();
+    let home = std::env::home_dir();
+    let output = OutputSettings::resolve(&cli.global, &env);
+    let printer = Printer::new(&output);
+    let outcome = settings::resolve(cli, output, &env, home.as_deref()).and_then(|s| {
+        if s.show {
+            printer.result(&settings::show(&s))?;
+            return Ok(ExitStatus::Success);
         }
-    }
+        let ctx = Context::new(printer.clone(), s.global);
+        commands::run(s.command, &ctx)
+    });
+    let status = match outcome {
+        Ok(status) => status,
+        // The reader of stdout went away (`poolctl list | head -1`): nothing
+        // is wrong, and there is no one left to tell.
+        Err(e) if e.is_broken_pipe() => ExitStatus::Success,
+        Err(e) => {
+            printer.error(&e);
+            e.exit_status()
+        }
+    };
+    ExitCode::from(status.code())
 }

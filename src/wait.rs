@@ -68,10 +68,62 @@ pub enum Event {
     Transient { error: String, elapsed: Duration },
 }
 
+/// What a wait waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Goal {
     Running,
     Deleted,
+}
+
+impl Goal {
+    /// The command that picks a wait up again: the one resume hint of every
+    /// message (a timeout, a signal, a failed pool).
+    pub fn resume_command(self, name: &str) -> String {
+        match self {
+            Goal::Running => format!("poolctl wait {name}"),
+            Goal::Deleted => format!("poolctl wait {name} --for deleted"),
+        }
+    }
+
+    /// What the pool is still being while the goal is not reached.
+    pub fn still(self) -> &'static str {
+        match self {
+            Goal::Running => "created",
+            Goal::Deleted => "deleted",
+        }
+    }
+}
+
+/// The line that tells how to resume the waits a signal stopped, for the
+/// pools (by the names the user gave them) and what each was waited for.
+pub fn resume_hint(waiting: &[(String, Goal)]) -> Option<String> {
+    let commands: Vec<String> = waiting
+        .iter()
+        .map(|(name, goal)| goal.resume_command(name))
+        .collect();
+    let all = |g: Goal| waiting.iter().all(|(_, goal)| *goal == g);
+    let state = if all(Goal::Running) {
+        "created"
+    } else if all(Goal::Deleted) {
+        "deleted"
+    } else {
+        "created or deleted"
+    };
+    match commands.len() {
+        0 => None,
+        1 if all(Goal::Deleted) => Some(format!(
+            "the pool is still being deleted; resume with: {}",
+            commands[0]
+        )),
+        1 => Some(format!(
+            "the pool is still being created and was left as it is; resume with: {}",
+            commands[0]
+        )),
+        _ => Some(format!(
+            "the pools are still being {state} and were left as they are; resume with: {}",
+            commands.join("; ")
+        )),
+    }
 }
 
 /// How long transient failures may go on before the wait gives up (exit 8).
@@ -108,6 +160,7 @@ pub async fn until(
             return Err(Error::WaitTimeout {
                 name: name.to_string(),
                 waited: format_duration(timeout),
+                goal,
             });
         }
         tokio::time::sleep(delay.min(deadline - now)).await;
@@ -163,6 +216,29 @@ pub async fn until(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_resume_hint_for_every_wait() {
+        let running = |n: &str| (n.to_string(), Goal::Running);
+        let deleted = |n: &str| (n.to_string(), Goal::Deleted);
+        assert_eq!(resume_hint(&[]), None);
+        assert_eq!(
+            resume_hint(&[running("a")]).unwrap(),
+            "the pool is still being created and was left as it is; resume with: poolctl wait a"
+        );
+        assert_eq!(
+            resume_hint(&[deleted("a")]).unwrap(),
+            "the pool is still being deleted; resume with: poolctl wait a --for deleted"
+        );
+        assert_eq!(
+            resume_hint(&[running("a"), running("b")]).unwrap(),
+            "the pools are still being created and were left as they are; \
+             resume with: poolctl wait a; poolctl wait b"
+        );
+        assert!(resume_hint(&[running("a"), deleted("b")])
+            .unwrap()
+            .contains("created or deleted"));
+    }
 
     #[test]
     fn short_creations_are_seen_quickly() {

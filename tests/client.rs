@@ -25,10 +25,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 use poolctl::auth::signer::{self, SigningInput};
 use poolctl::auth::{Credentials, Secret};
-use poolctl::client::{
-    Client, ClientConfig, ClientEvent, Created, Observer, RetryPolicy, USER_AGENT,
-};
+use poolctl::client::{Client, ClientEvent, Created, Observer, RetryPolicy, USER_AGENT};
 use poolctl::error::Error;
+use poolctl::settings::{HttpSettings, Project, Target};
 
 const AK: &str = "TESTAK0123";
 const SK: &str = "SK-CANARY-9f8e7d6c5b4a";
@@ -587,15 +586,61 @@ fn aksk() -> Credentials {
     }
 }
 
+/// What settings would resolve, flattened for tests to tweak one field at a time.
+struct ClientConfig {
+    endpoint: String,
+    iam_endpoint: String,
+    /// `None`: looked up through IAM for `region`.
+    project_id: Option<String>,
+    region: String,
+    credentials: Credentials,
+    request_timeout: Duration,
+    ca_bundle: Option<std::path::PathBuf>,
+    retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    fn local(endpoint: &str) -> ClientConfig {
+        ClientConfig {
+            endpoint: endpoint.into(),
+            iam_endpoint: endpoint.into(),
+            project_id: Some(PROJECT.into()),
+            region: "cn-north-4".into(),
+            credentials: aksk(),
+            request_timeout: Duration::from_secs(1),
+            ca_bundle: None,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    fn client(self, observer: Arc<dyn Observer>) -> Result<Client, Error> {
+        let target = Target {
+            endpoint: self.endpoint,
+            project: match self.project_id {
+                Some(id) => Project::Id(id),
+                None => Project::LookUp {
+                    region: self.region,
+                    iam_endpoint: self.iam_endpoint,
+                },
+            },
+            credentials: self.credentials,
+            credential_source: poolctl::auth::CredentialSource::Environment,
+        };
+        let http = HttpSettings {
+            request_timeout: self.request_timeout,
+            ca_bundle: self.ca_bundle,
+            retry: self.retry,
+        };
+        Client::new(&target, &http, observer)
+    }
+}
+
 fn config(server: &TestServer, credentials: Credentials) -> ClientConfig {
     ClientConfig {
-        endpoint: server.url.clone(),
-        iam_endpoint: Some(server.url.clone()),
-        project_id: Some(PROJECT.into()),
         credentials,
         request_timeout: Duration::from_millis(400),
-        ca_bundle: None,
         retry: fast_policy(),
+        ..ClientConfig::local(&server.url)
     }
 }
 
@@ -605,7 +650,7 @@ async fn setup() -> (TestServer, Client, Arc<Recorder>) {
         trace: true,
         ..Recorder::default()
     });
-    let client = Client::new(config(&server, aksk()), rec.clone()).unwrap();
+    let client = config(&server, aksk()).client(rec.clone()).unwrap();
     (server, client, rec)
 }
 
@@ -699,12 +744,12 @@ async fn errors_map_to_exit_codes_with_the_api_body() {
     ] {
         server.script("show", &[Step::Status(status, None, body(code))]);
         let err = client.show_pool("p-1").await.unwrap_err();
-        assert_eq!(err.exit_code().code(), exit, "{status}: {err}");
+        assert_eq!(err.exit_status().code(), exit, "{status}: {err}");
         assert!(err.to_string().contains(code), "{err}");
     }
     // 404 from the service itself, with the request id.
     let err = client.show_pool("pool-missing").await.unwrap_err();
-    assert_eq!(err.exit_code().code(), 3);
+    assert_eq!(err.exit_status().code(), 3);
     let Error::Api { api, .. } = &err else {
         panic!("{err:?}")
     };
@@ -733,7 +778,7 @@ async fn errors_map_to_exit_codes_with_the_api_body() {
         &vec![Step::Status(500, None, body("ModelArts.50005000")); 5],
     );
     let err = client.show_pool("p-1").await.unwrap_err();
-    assert_eq!(err.exit_code().code(), 8);
+    assert_eq!(err.exit_status().code(), 8);
     assert!(err.to_string().contains("5 attempts"), "{err}");
     assert_eq!(server.count("GET", "show"), 11);
 }
@@ -768,7 +813,7 @@ async fn retry_after_is_capped() {
     let rec = Arc::new(Recorder::default());
     let mut cfg = config(&server, aksk());
     cfg.retry.retry_after_cap = Duration::from_millis(50);
-    let client = Client::new(cfg, rec.clone()).unwrap();
+    let client = cfg.client(rec.clone()).unwrap();
     server.script("list", &[Step::Status(429, Some(3600), json!({}))]);
     client.list_pools(None, None).await.unwrap();
     assert_eq!(rec.retries()[0].1, Duration::from_millis(50));
@@ -912,7 +957,7 @@ async fn post_500_with_an_older_pool_is_already_exists() {
         .create_pool(&pool_body("pool-old"), "pool-old")
         .await
         .unwrap_err();
-    assert_eq!(err.exit_code().code(), 5, "{err}");
+    assert_eq!(err.exit_status().code(), 5, "{err}");
     assert!(err.to_string().contains("pool-old-old00000"), "{err}");
     assert_eq!(server.count("POST", "create"), 1);
 }
@@ -925,7 +970,7 @@ async fn a_first_409_is_already_exists_without_lookup() {
         .create_pool(&pool_body("pool-dup"), "pool-dup")
         .await
         .unwrap_err();
-    assert_eq!(err.exit_code().code(), 5);
+    assert_eq!(err.exit_status().code(), 5);
     let Error::AlreadyExists { api, .. } = &err else {
         panic!()
     };
@@ -948,7 +993,7 @@ async fn post_400_is_not_resent() {
         .create_pool(&pool_body("pool-bad"), "pool-bad")
         .await
         .unwrap_err();
-    assert_eq!(err.exit_code().code(), 3);
+    assert_eq!(err.exit_status().code(), 3);
     assert!(err.to_string().contains("invalid nodepool name"));
     assert_eq!(server.count("POST", "create"), 1);
 }
@@ -956,11 +1001,9 @@ async fn post_400_is_not_resent() {
 #[tokio::test]
 async fn token_auth_sends_x_auth_token_and_no_signature() {
     let server = TestServer::start(true).await;
-    let client = Client::new(
-        config(&server, Credentials::Token(Secret::new(TOKEN))),
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
+    let client = config(&server, Credentials::Token(Secret::new(TOKEN)))
+        .client(Arc::new(Recorder::default()))
+        .unwrap();
     client.list_pools(None, None).await.unwrap();
     server.assert_all_verified();
     let seen = server.seen();
@@ -972,21 +1015,26 @@ async fn token_auth_sends_x_auth_token_and_no_signature() {
 #[tokio::test]
 async fn project_lookup_through_iam() {
     let server = TestServer::start(false).await;
-    let mut cfg = config(&server, aksk());
-    cfg.project_id = None;
-    let mut client = Client::new(cfg, Arc::new(Recorder::default())).unwrap();
-    assert_eq!(
-        client.ensure_project(Some("cn-north-4")).await.unwrap(),
-        PROJECT
-    );
+    let lookup = |region: &str| {
+        let mut cfg = config(&server, aksk());
+        cfg.project_id = None;
+        cfg.region = region.into();
+        cfg.client(Arc::new(Recorder::default())).unwrap()
+    };
+    let mut client = lookup("cn-north-4");
+    assert_eq!(client.project_id(), None);
+    assert_eq!(client.ensure_project().await.unwrap(), PROJECT);
     assert_eq!(client.project_id(), Some(PROJECT));
+    // Once: the id is kept.
+    assert_eq!(client.ensure_project().await.unwrap(), PROJECT);
     let seen = server.seen();
+    assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].raw_query, "name=cn-north-4");
     assert!(!seen[0].headers.contains_key("x-project-id"));
     server.assert_all_verified();
 
-    let err = client.lookup_project("ap-southeast-3").await.unwrap_err();
-    assert_eq!(err.exit_code().code(), 3);
+    let err = lookup("ap-southeast-3").ensure_project().await.unwrap_err();
+    assert_eq!(err.exit_status().code(), 3);
     assert!(err.to_string().contains("ap-southeast-3"), "{err}");
     server
         .srv
@@ -994,8 +1042,8 @@ async fn project_lookup_through_iam() {
         .lock()
         .unwrap()
         .push(json!({"id": "other", "name": "cn-north-4"}));
-    let err = client.lookup_project("cn-north-4").await.unwrap_err();
-    assert_eq!(err.exit_code().code(), 3);
+    let err = lookup("cn-north-4").ensure_project().await.unwrap_err();
+    assert_eq!(err.exit_status().code(), 3);
     assert!(
         err.to_string().contains("2 projects named cn-north-4"),
         "{err}"
@@ -1011,17 +1059,13 @@ async fn an_unreachable_endpoint_is_unavailable_after_retries() {
     };
     let rec = Arc::new(Recorder::default());
     let cfg = ClientConfig {
-        endpoint: format!("http://127.0.0.1:{port}"),
-        iam_endpoint: None,
-        project_id: Some(PROJECT.into()),
-        credentials: aksk(),
         request_timeout: Duration::from_millis(400),
-        ca_bundle: None,
         retry: fast_policy(),
+        ..ClientConfig::local(&format!("http://127.0.0.1:{port}"))
     };
-    let client = Client::new(cfg, rec.clone()).unwrap();
+    let client = cfg.client(rec.clone()).unwrap();
     let err = client.list_pools(None, None).await.unwrap_err();
-    assert_eq!(err.exit_code().code(), 8);
+    assert_eq!(err.exit_status().code(), 8);
     assert!(err.to_string().contains("could not connect"), "{err}");
     assert_eq!(rec.retries().len(), 4);
     // A POST that cannot connect is resent too (it provably never arrived).
@@ -1029,7 +1073,7 @@ async fn an_unreachable_endpoint_is_unavailable_after_retries() {
         .create_pool(&pool_body("pool-x"), "pool-x")
         .await
         .unwrap_err();
-    assert_eq!(err.exit_code().code(), 8);
+    assert_eq!(err.exit_status().code(), 8);
     assert_eq!(rec.retries().len(), 8);
 }
 
@@ -1077,11 +1121,9 @@ async fn no_secret_in_any_debug_display_error_or_trace() {
         trace: true,
         ..Recorder::default()
     });
-    let token_client = Client::new(
-        config(&token_server, Credentials::Token(Secret::new(TOKEN))),
-        rec2.clone(),
-    )
-    .unwrap();
+    let token_client = config(&token_server, Credentials::Token(Secret::new(TOKEN)))
+        .client(rec2.clone())
+        .unwrap();
     token_client.list_pools(None, None).await.unwrap();
     texts.push(format!("{token_client:?}"));
     texts.extend(rec2.events().iter().map(|e| format!("{e:?}")));
@@ -1127,36 +1169,19 @@ async fn futures_can_be_dropped_midway() {
 #[test]
 fn client_futures_are_send() {
     fn send<T: Send>(_: T) {}
-    let client = Client::new(
-        ClientConfig {
-            endpoint: "http://127.0.0.1:1".into(),
-            iam_endpoint: None,
-            project_id: Some(PROJECT.into()),
-            credentials: aksk(),
-            request_timeout: Duration::from_secs(1),
-            ca_bundle: None,
-            retry: RetryPolicy::default(),
-        },
-        Arc::new(Recorder::default()),
-    )
-    .unwrap();
+    let mut client = ClientConfig::local("http://127.0.0.1:1")
+        .client(Arc::new(Recorder::default()))
+        .unwrap();
     send(client.create_pool(b"{}", "x"));
     send(client.show_pool("x"));
     send(client.list_pools(None, None));
-    send(client.lookup_project("r"));
+    send(client.resolve_pool("x"));
+    send(client.ensure_project());
 }
 
 #[test]
 fn bad_settings_are_usage_errors() {
-    let base = || ClientConfig {
-        endpoint: "http://127.0.0.1:1".into(),
-        iam_endpoint: None,
-        project_id: Some(PROJECT.into()),
-        credentials: aksk(),
-        request_timeout: Duration::from_secs(1),
-        ca_bundle: None,
-        retry: RetryPolicy::default(),
-    };
+    let base = || ClientConfig::local("http://127.0.0.1:1");
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.pem");
     std::fs::write(&junk, "this is not a certificate\n").unwrap();
@@ -1199,8 +1224,8 @@ fn bad_settings_are_usage_errors() {
             "project id",
         ),
     ] {
-        let err = Client::new(cfg, Arc::new(Recorder::default())).unwrap_err();
-        assert_eq!(err.exit_code().code(), 2, "{err}");
+        let err = cfg.client(Arc::new(Recorder::default())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2, "{err}");
         assert!(
             err.to_string().contains(needle),
             "{err} should say {needle}"
@@ -1212,13 +1237,8 @@ fn bad_settings_are_usage_errors() {
 fn a_pem_ca_bundle_is_accepted() {
     // A throwaway self-signed certificate (no key is kept anywhere).
     let cfg = ClientConfig {
-        endpoint: "https://127.0.0.1:1".into(),
-        iam_endpoint: None,
-        project_id: Some(PROJECT.into()),
-        credentials: aksk(),
-        request_timeout: Duration::from_secs(1),
         ca_bundle: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/test-ca.pem").into()),
-        retry: RetryPolicy::default(),
+        ..ClientConfig::local("https://127.0.0.1:1")
     };
-    Client::new(cfg, Arc::new(Recorder::default())).unwrap();
+    cfg.client(Arc::new(Recorder::default())).unwrap();
 }

@@ -3,7 +3,7 @@
 //! Regenerate with: POOLCTL_REGENERATE=1 cargo test --test generated_files
 
 use clap_complete::Shell;
-use poolctl::commands::{completions, man_page};
+use poolctl::cli::{completions, man_page};
 
 fn check(path: &str, fresh: Vec<u8>, stale: &mut Vec<String>) {
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);

@@ -1,13 +1,10 @@
-//! Credentials, the AK/SK signer and token auth (DESIGN.md §2, api/NOTES.md),
-//! and the resolution of settings into a [`Target`] before any request.
+//! Authentication (DESIGN.md §1): the credential types, the `SDK-HMAC-SHA256`
+//! signer that the client and the emulator share, and the region table.
+//! Where credentials come from is decided by `settings`.
 
 pub mod credentials;
 pub mod endpoints;
 pub mod signer;
 
-pub use credentials::{
-    resolve_credentials, CredentialSource, Credentials, FoundCredentials, Secret,
-};
-pub use endpoints::{
-    iam_endpoint, modelarts_endpoint, resolve_target, resolve_target_from_process, Target, REGIONS,
-};
+pub use credentials::{CredentialSource, Credentials, Secret};
+pub use endpoints::{iam_endpoint, modelarts_endpoint, REGIONS};

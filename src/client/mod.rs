@@ -24,7 +24,6 @@
 mod trace;
 mod transport;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -33,10 +32,10 @@ use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::auth::{Credentials, Target};
-use crate::cli::GlobalArgs;
+use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
 use crate::model::{Pool, PoolList, NAME_LABEL};
+use crate::settings::{HttpSettings, Project, Target};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
 
@@ -114,6 +113,16 @@ impl std::fmt::Debug for Fetched {
 }
 
 impl Fetched {
+    /// `metadata.name`, which every later call needs; a pool answered
+    /// without it cannot be followed.
+    pub fn metadata_name(&self) -> Result<&str, Error> {
+        self.pool.name().ok_or_else(|| {
+            Error::Internal(anyhow::anyhow!(
+                "the service answered a pool without metadata.name"
+            ))
+        })
+    }
+
     fn from_value(raw: Value) -> Result<Fetched, String> {
         if !raw.is_object() {
             return Err("the answer is not a JSON object".into());
@@ -233,41 +242,15 @@ impl RetryPolicy {
     }
 }
 
-/// Everything [`Client::new`] needs.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    pub endpoint: String,
-    pub iam_endpoint: Option<String>,
-    pub project_id: Option<String>,
-    pub credentials: Credentials,
-    /// Time limit of each HTTP request, connection and answer included.
-    pub request_timeout: Duration,
-    /// Extra PEM roots, trusted beside the system's.
-    pub ca_bundle: Option<PathBuf>,
-    pub retry: RetryPolicy,
-}
-
-impl ClientConfig {
-    pub fn from_target(target: &Target, args: &GlobalArgs) -> ClientConfig {
-        ClientConfig {
-            endpoint: target.endpoint.clone(),
-            iam_endpoint: target.iam_endpoint.clone(),
-            project_id: target.project_id.clone(),
-            credentials: target.credentials.clone(),
-            request_timeout: args.request_timeout,
-            ca_bundle: args.ca_bundle.clone(),
-            retry: RetryPolicy::default(),
-        }
-    }
-}
-
 // ---------------------------------------------------------------- client
 
 /// The HTTP client of the pool API and of the IAM project lookup.
 pub struct Client {
     http: reqwest::Client,
     endpoint: BaseUrl,
-    iam: Option<BaseUrl>,
+    /// The IAM endpoint and region of a project still to be looked up.
+    iam: Option<(BaseUrl, String)>,
+    /// Known from the start, or once [`Client::ensure_project`] has looked it up.
     project_id: Option<String>,
     credentials: Credentials,
     request_timeout: Duration,
@@ -306,42 +289,51 @@ fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, E
 }
 
 impl Client {
-    pub fn new(cfg: ClientConfig, observer: Arc<dyn Observer>) -> Result<Client, Error> {
+    pub fn new(
+        target: &Target,
+        http: &HttpSettings,
+        observer: Arc<dyn Observer>,
+    ) -> Result<Client, Error> {
         // reqwest is built without a default provider; ours is ring. A second
         // install (another client, a test) is refused, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
 
-        let endpoint = BaseUrl::parse("--endpoint", &cfg.endpoint)?;
-        let iam = cfg
-            .iam_endpoint
-            .as_deref()
-            .map(|u| BaseUrl::parse("--iam-endpoint", u))
-            .transpose()?;
-        if let Some(p) = &cfg.project_id {
-            segment("project id", p)?;
-        }
-        if cfg.request_timeout.is_zero() {
+        let endpoint = BaseUrl::parse("--endpoint", &target.endpoint)?;
+        let (project_id, iam) = match &target.project {
+            Project::Id(id) => (Some(segment("project id", id)?.to_string()), None),
+            Project::LookUp {
+                region,
+                iam_endpoint,
+            } => (
+                None,
+                Some((
+                    BaseUrl::parse("--iam-endpoint", iam_endpoint)?,
+                    region.clone(),
+                )),
+            ),
+        };
+        if http.request_timeout.is_zero() {
             return Err(Error::usage("--request-timeout must be more than 0"));
         }
         // Give up connecting a little before the whole request times out, so
         // a connection that never came up is known not to have carried the
         // request (which matters for POST).
-        let connect_timeout = (cfg.request_timeout / 2).min(Duration::from_secs(30));
+        let connect_timeout = (http.request_timeout / 2).min(Duration::from_secs(30));
 
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
-            .timeout(cfg.request_timeout)
+            .timeout(http.request_timeout)
             .connect_timeout(connect_timeout)
             // A signed request must not be replayed to another host.
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &cfg.ca_bundle {
+        if let Some(path) = &http.ca_bundle {
             builder = builder.tls_certs_merge(read_ca_bundle(path)?);
-        } else if !endpoint.is_https() && !iam.as_ref().is_some_and(BaseUrl::is_https) {
+        } else if !endpoint.is_https() && !iam.as_ref().is_some_and(|(b, _)| b.is_https()) {
             // Plain http (the emulator): skip loading the system's CA store,
             // which costs milliseconds and fails where there is none.
             builder = builder.tls_certs_only(Vec::new());
         }
-        let http = builder.build().map_err(|e| match &cfg.ca_bundle {
+        let client = builder.build().map_err(|e| match &http.ca_bundle {
             Some(path) => Error::usage(format!(
                 "--ca-bundle {}: cannot use it: {e}",
                 path.display()
@@ -353,13 +345,13 @@ impl Client {
         })?;
 
         Ok(Client {
-            http,
+            http: client,
             endpoint,
             iam,
-            project_id: cfg.project_id,
-            credentials: cfg.credentials,
-            request_timeout: cfg.request_timeout,
-            policy: cfg.retry,
+            project_id,
+            credentials: target.credentials.clone(),
+            request_timeout: http.request_timeout,
+            policy: http.retry.clone(),
             observer,
         })
     }
@@ -368,36 +360,24 @@ impl Client {
         self.project_id.as_deref()
     }
 
-    /// Sets the project id, e.g. after [`Client::lookup_project`].
-    pub fn set_project_id(&mut self, id: &str) -> Result<(), Error> {
-        segment("project id", id)?;
-        self.project_id = Some(id.to_string());
-        Ok(())
-    }
-
     /// The project id: the one configured, else looked up through IAM from
-    /// `region` and kept.
-    pub async fn ensure_project(&mut self, region: Option<&str>) -> Result<String, Error> {
+    /// the region (once; it is kept).
+    pub async fn ensure_project(&mut self) -> Result<String, Error> {
         if let Some(p) = &self.project_id {
             return Ok(p.clone());
         }
-        let Some(region) = region else {
-            return Err(Error::usage_hint(
-                "no project id, and no region to look it up from",
-                "set --project-id, or --region so it is looked up through IAM",
-            ));
-        };
-        let id = self.lookup_project(region).await?;
-        self.set_project_id(&id)?;
+        let id = self.lookup_project().await?;
+        self.project_id = Some(id.clone());
         Ok(id)
     }
 
     fn project(&self) -> Result<&str, Error> {
+        // Settings guarantee a project id or a region to look it up from,
+        // and the session looks it up before any other request.
         self.project_id.as_deref().ok_or_else(|| {
-            Error::usage_hint(
-                "no project id",
-                "set --project-id, or --region so it is looked up through IAM",
-            )
+            Error::Internal(anyhow::anyhow!(
+                "the project id was not looked up before a request needed it"
+            ))
         })
     }
 
@@ -463,16 +443,15 @@ impl Client {
         }
     }
 
-    /// The id of the IAM project named after `region`
+    /// The id of the IAM project named after the region
     /// (`GET {iam}/v3/projects?name={region}`). None or several: exit 3.
-    pub async fn lookup_project(&self, region: &str) -> Result<String, Error> {
-        let what = format!("look up the project of region {region} through IAM");
-        let Some(iam) = &self.iam else {
-            return Err(Error::usage_hint(
-                "no IAM endpoint to look the project id up",
-                "set --project-id, or --iam-endpoint / --region",
-            ));
+    async fn lookup_project(&self) -> Result<String, Error> {
+        let Some((iam, region)) = &self.iam else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "no IAM endpoint to look the project id up"
+            )));
         };
+        let what = format!("look up the project of region {region} through IAM");
         let call = Call {
             method: Method::GET,
             base: iam,
@@ -546,6 +525,32 @@ impl Client {
             .map(Fetched::from_value)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|detail| Error::Unavailable { what, detail })
+    }
+
+    /// A pool by `metadata.name`, or else by its `os.modelarts/name` label.
+    /// Not found either way: the show's 404 ([`Error::Api`], exit 3).
+    pub async fn resolve_pool(&self, name: &str) -> Result<Fetched, Error> {
+        match self.show_pool(name).await {
+            Err(e) if is_not_found(&e) => {
+                let mut found = self.find_by_label(name).await?;
+                match found.len() {
+                    0 => Err(e),
+                    1 => Ok(found.remove(0)),
+                    n => Err(Error::usage_hint(
+                        format!("{n} pools are named {name}"),
+                        format!(
+                            "name one by its metadata.name: {}",
+                            found
+                                .iter()
+                                .filter_map(|f| f.pool.name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )),
+                }
+            }
+            other => other,
+        }
     }
 
     /// The pools whose `os.modelarts/name` label is `display_name` (asked of
@@ -694,6 +699,11 @@ impl Client {
             None => Lookup::None,
         })
     }
+}
+
+/// The service's 404: the pool (or whatever was asked for) does not exist.
+pub fn is_not_found(e: &Error) -> bool {
+    matches!(e, Error::Api { api, .. } if api.status == 404)
 }
 
 enum Lookup {

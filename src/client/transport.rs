@@ -442,7 +442,7 @@ mod tests {
             "http://",
         ] {
             let err = BaseUrl::parse("--endpoint", bad).unwrap_err();
-            assert_eq!(err.exit_code().code(), 2, "{bad}");
+            assert_eq!(err.exit_status().code(), 2, "{bad}");
             assert!(!err.to_string().contains("u:p"));
         }
     }
@@ -451,7 +451,10 @@ mod tests {
     fn segments() {
         assert!(segment("pool name", "pool-ae01-6f5d").is_ok());
         for bad in ["", ".", "..", "a/b", "a b", "a?b", "é"] {
-            assert_eq!(segment("pool name", bad).unwrap_err().exit_code().code(), 2);
+            assert_eq!(
+                segment("pool name", bad).unwrap_err().exit_status().code(),
+                2
+            );
         }
     }
 
@@ -465,7 +468,7 @@ mod tests {
         };
         let code = |status, body| {
             failure_error("x", Failure::Status(reply(status, body)), 1, &[])
-                .exit_code()
+                .exit_status()
                 .code()
         };
         assert_eq!(code(400, ""), 3);
@@ -478,7 +481,7 @@ mod tests {
         assert_eq!(code(500, ""), 8);
         assert_eq!(code(503, ""), 8);
         let e = failure_error("x", Failure::NotSent("refused".into()), 5, &[]);
-        assert_eq!(e.exit_code().code(), 8);
+        assert_eq!(e.exit_status().code(), 8);
         assert!(e.to_string().contains("5 attempts"));
 
         let api = api_error(

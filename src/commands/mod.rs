@@ -1,38 +1,46 @@
-//! One function per command. Settings are resolved into plain values before
-//! a command runs; commands never print directly, the `Printer` does.
+//! One file per command, each behind [`Command`]: it takes the command's
+//! settings and a [`Context`], and returns how the run ends. Commands never
+//! print but through the context's printer, and never exit: a failure they
+//! have reported themselves is an [`ExitStatus`], any other an [`Error`].
+//!
+//! [`run`] dispatches; it is the only file here that knows the clap layer,
+//! for the completions and the man page generated from it.
 
+mod context;
 mod create;
-mod generate;
-pub mod remote;
+mod delete;
+mod emulator;
+mod follow;
+mod generated;
+mod get;
+mod list;
 mod validate;
+mod wait;
 
-pub use generate::{completions, man_page};
+pub use context::{Context, Session, Waiting};
 
-use crate::cli::{Cli, Command};
+use crate::cli;
 use crate::error::Error;
-use crate::output::Printer;
+use crate::exit::ExitStatus;
+use crate::settings::CommandSettings;
+use generated::Generated;
 
-pub fn run(cli: Cli, printer: &Printer) -> Result<(), Error> {
-    match &cli.command {
-        Command::Create(args) => create::run(&cli.global, args, printer),
-        Command::Validate(args) => validate::run(args, printer),
-        Command::Schema => {
-            let schema = crate::manifest::shape::manifest_schema();
-            printer.result(&serde_json::to_string_pretty(&schema).unwrap_or_default());
-            Ok(())
-        }
-        Command::Completions(args) => {
-            printer.result(&String::from_utf8_lossy(&completions(args.shell)));
-            Ok(())
-        }
-        Command::Man => {
-            printer.result(&String::from_utf8_lossy(&man_page()));
-            Ok(())
-        }
-        Command::Get(args) => remote::get(&cli.global, args, printer),
-        Command::List(args) => remote::list(&cli.global, args, printer),
-        Command::Wait(args) => remote::wait_cmd(&cli.global, args, printer),
-        Command::Delete(args) => remote::delete(&cli.global, args, printer),
-        Command::Emulator(args) => remote::serve_emulator(args, printer),
+/// A command: its settings, run in a context.
+pub trait Command {
+    fn run(self, ctx: &Context) -> Result<ExitStatus, Error>;
+}
+
+pub fn run(command: CommandSettings, ctx: &Context) -> Result<ExitStatus, Error> {
+    match command {
+        CommandSettings::Create(c) => (*c).run(ctx),
+        CommandSettings::Validate(c) => c.run(ctx),
+        CommandSettings::Get(c) => c.run(ctx),
+        CommandSettings::List(c) => c.run(ctx),
+        CommandSettings::Wait(c) => c.run(ctx),
+        CommandSettings::Delete(c) => c.run(ctx),
+        CommandSettings::Emulator(c) => c.run(ctx),
+        CommandSettings::Schema(c) => c.run(ctx),
+        CommandSettings::Completions(c) => Generated(cli::completions(c.shell)).run(ctx),
+        CommandSettings::Man(_) => Generated(cli::man_page()).run(ctx),
     }
 }

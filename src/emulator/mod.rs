@@ -16,7 +16,7 @@
 //! | `state` | the pools in memory and in the `--state` file |
 //! | `flavors`, `reply`, `rng` | the flavor list, error bodies, splitmix64 |
 
-mod auth;
+pub mod auth;
 mod faults;
 mod flavors;
 mod lifecycle;
@@ -27,7 +27,6 @@ mod server;
 mod state;
 
 use std::fmt;
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -38,10 +37,11 @@ use tokio::task::JoinHandle;
 
 pub use faults::Faults;
 pub use lifecycle::{ABNORMAL, SLOW_PREFIX, SOLDOUT};
-pub use server::MAX_BODY;
+pub use server::{ConnIo, ConnKill, ConnListener, MAX_BODY};
 
 use crate::error::Error;
 use crate::redact::REDACTED;
+use crate::settings::EmulatorSettings;
 use state::Credentials;
 
 /// The region the IAM project lookup answers by default.
@@ -239,115 +239,30 @@ fn shell_quote(v: &str) -> String {
     }
 }
 
-/// `--listen`: `HOST:PORT`, `localhost:PORT`, or a bare `PORT` on loopback.
-fn parse_listen(text: &str) -> Result<SocketAddr, Error> {
-    let t = text.trim();
-    if let Ok(addr) = t.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    if let Ok(port) = t.parse::<u16>() {
-        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
-    }
-    if let Some(port) = t
-        .strip_prefix("localhost:")
-        .and_then(|p| p.parse::<u16>().ok())
-    {
-        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
-    }
-    Err(Error::usage_hint(
-        format!("--listen `{text}` is not an address"),
-        "write HOST:PORT, e.g. 127.0.0.1:8765, or 127.0.0.1:0 for a free port",
-    ))
-}
-
-/// `poolctl emulator`: start, print the export lines on stdout (and where it
-/// serves on stderr unless `quiet`), serve until Ctrl-C or SIGTERM.
-///
-/// With `--state FILE`, credentials saved in the file are reused, so a
-/// restarted emulator accepts the exports it printed before.
-pub async fn serve(args: &crate::cli::EmulatorArgs, quiet: bool) -> Result<(), Error> {
-    let listen = parse_listen(&args.listen)?;
-    let faults = Faults::parse(args.faults.as_deref().unwrap_or(""))
-        .map_err(|e| Error::usage_hint(e, "see docs/emulator.md for the --faults grammar"))?;
-    let state_hint = "remove the file, or choose another --state file";
-    let saved = match &args.state {
-        Some(path) => state::load_credentials(path)
-            .map_err(|e| Error::usage_hint(e.to_string(), state_hint))?,
-        None => None,
-    };
-    let mut config = Config::with_generated_credentials(listen, args.provision_time);
-    if let Some(c) = saved {
-        config.ak = c.ak;
-        config.sk = c.sk;
-        config.project_id = c.project_id;
-    }
-    config.faults = faults;
-    config.seed = args.seed;
-    config.state_file = args.state.clone();
-
-    let stop = StopSignal::listen();
-    let emulator = start(config).await.map_err(|e| {
-        Error::usage_hint(
-            format!("cannot start the emulator on {}: {e}", args.listen),
-            "choose another --listen address (port 0 picks a free one)",
-        )
-    })?;
-    {
-        let mut out = std::io::stdout().lock();
-        out.write_all(emulator.export_lines().as_bytes())
-            .and_then(|_| out.flush())
-            .map_err(|e| Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}")))?;
-    }
-    if !quiet {
-        eprintln!(
-            "poolctl emulator: serving on {} (provision time {}{}); Ctrl-C to stop",
-            emulator.endpoint(),
-            crate::duration::format_duration(args.provision_time),
-            if emulator.config().faults.is_empty() {
-                String::new()
-            } else {
-                format!(", faults {}", args.faults.as_deref().unwrap_or_default())
-            },
-        );
-    }
-    stop.wait().await;
-    emulator.shutdown().await;
-    Ok(())
-}
-
-/// Ctrl-C and SIGTERM, listened for from the moment this is made: made
-/// before the export lines are printed, so a script that signals as soon as
-/// it has read them stops the emulator cleanly rather than killing it.
-struct StopSignal {
-    #[cfg(unix)]
-    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-impl StopSignal {
-    fn listen() -> StopSignal {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            StopSignal {
-                signals: signal(SignalKind::interrupt())
-                    .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
-                    .ok(),
-            }
+impl Config {
+    /// The config of `poolctl emulator`: fresh credentials, or those saved
+    /// in the `--state` file, so a restarted emulator accepts the exports it
+    /// printed before.
+    pub fn from_settings(s: &EmulatorSettings) -> Result<Config, Error> {
+        let saved = match &s.state {
+            Some(path) => state::load_credentials(path).map_err(|e| {
+                Error::usage_hint(
+                    e.to_string(),
+                    "remove the file, or choose another --state file",
+                )
+            })?,
+            None => None,
+        };
+        let mut config = Config::with_generated_credentials(s.listen, s.provision_time);
+        if let Some(c) = saved {
+            config.ak = c.ak;
+            config.sk = c.sk;
+            config.project_id = c.project_id;
         }
-        #[cfg(not(unix))]
-        StopSignal {}
-    }
-
-    async fn wait(self) {
-        #[cfg(unix)]
-        if let Some((mut int, mut term)) = self.signals {
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-        let _ = tokio::signal::ctrl_c().await;
+        config.faults = s.faults.clone();
+        config.seed = s.seed;
+        config.state_file = s.state.clone();
+        Ok(config)
     }
 }
 
@@ -378,14 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn listen_addresses_and_quoting() {
-        assert_eq!(parse_listen("127.0.0.1:0").unwrap().port(), 0);
-        assert_eq!(parse_listen("8765").unwrap().to_string(), "127.0.0.1:8765");
-        assert_eq!(
-            parse_listen("localhost:9").unwrap().to_string(),
-            "127.0.0.1:9"
-        );
-        assert!(parse_listen("nowhere").is_err());
+    fn shell_quoting() {
         assert_eq!(shell_quote("http://127.0.0.1:80"), "http://127.0.0.1:80");
         assert_eq!(shell_quote("a b'c"), r"'a b'\''c'");
     }

@@ -338,7 +338,9 @@ async fn iam_projects(
 pub struct ConnKill(Arc<AtomicBool>);
 
 impl ConnKill {
-    fn kill(&self) {
+    /// The next read or write on the connection fails, and it is closed
+    /// with a reset.
+    pub fn kill(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
 }

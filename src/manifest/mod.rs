@@ -2,8 +2,8 @@
 //! requests that remember where each field came from, and applying flag
 //! overrides on top.
 
-pub mod flags;
 pub mod node;
+pub mod overrides;
 pub mod shape;
 pub mod walk;
 
@@ -11,14 +11,13 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::cli::{PoolFlags, ValidateMode};
 use crate::diagnostic::{Diagnostic, FieldPath, Origin, Severity};
 use crate::model::{
-    CreatePoolRequest, PoolAnnotationsCreation, PoolClusterMaster, PoolContainerNetwork,
-    PoolDriver, PoolLabelsCreation, PoolMetadataCreation, PoolNodeAz, PoolResource,
+    CreatePoolRequest, PoolAnnotationsCreation, PoolLabelsCreation, PoolMetadataCreation,
     PoolSpecCreation,
 };
 use node::{Node, NodeValue, Pos};
+use overrides::Overrides;
 use walk::Finding;
 
 /// The API gateway refuses request bodies over 12 MB, so no manifest needs more.
@@ -125,11 +124,8 @@ pub struct Loaded {
 
 /// Reads every `-f` input; `-` is stdin. Files that fail are reported in
 /// `failures` and the others are still read, so one run shows every problem.
-pub fn load_files(paths: &[impl AsRef<Path>], mode: ValidateMode) -> Loaded {
-    let unknown = match mode {
-        ValidateMode::Strict => Severity::Error,
-        ValidateMode::Warn => Severity::Warning,
-    };
+/// `unknown` is how bad an unknown field is (`--validate strict|warn`).
+pub fn load_files(paths: &[impl AsRef<Path>], unknown: Severity) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         let path = path.as_ref();
@@ -447,271 +443,10 @@ fn flag_template() -> CreatePoolRequest {
 }
 
 /// A pool from flags alone (no `-f`).
-pub fn from_flags(flags: &PoolFlags) -> Result<Document, crate::error::Error> {
+pub fn from_overrides(overrides: &Overrides) -> Result<Document, crate::error::Error> {
     let mut doc = Document::new(FLAGS_NAME, 1, flag_template());
-    apply_flags(&mut doc, flags, false)?;
+    overrides.apply(&mut doc, false)?;
     Ok(doc)
-}
-
-fn path(text: &str) -> FieldPath {
-    FieldPath::parse(text)
-}
-
-/// Flags override the manifest. With several documents, flags that name one
-/// pool (`--name`, `--flavor`, `--count`, `--max-count`, `--resource`) are
-/// refused; the others apply to all.
-pub fn apply_flags(
-    doc: &mut Document,
-    f: &PoolFlags,
-    several: bool,
-) -> Result<(), crate::error::Error> {
-    use crate::error::Error;
-    if several {
-        let per_pool: Vec<&str> = [
-            (f.name.is_some(), "--name"),
-            (f.flavor.is_some(), "--flavor"),
-            (f.count.is_some(), "--count"),
-            (f.max_count.is_some(), "--max-count"),
-            (!f.resource.is_empty(), "--resource"),
-        ]
-        .into_iter()
-        .filter_map(|(set, n)| set.then_some(n))
-        .collect();
-        if !per_pool.is_empty() {
-            return Err(Error::usage_hint(
-                format!(
-                    "{} names a single pool, but the input holds several pools",
-                    per_pool.join(", ")
-                ),
-                "set it in each document, or run one create per manifest",
-            ));
-        }
-    }
-    if !f.resource.is_empty() && (f.flavor.is_some() || f.count.is_some() || f.max_count.is_some())
-    {
-        return Err(Error::usage(
-            "--resource cannot be combined with --flavor, --count or --max-count",
-        ));
-    }
-
-    let req = &mut doc.request;
-    let meta = req.metadata.get_or_insert_with(Default::default);
-    let mut marks: Vec<(&str, &'static str)> = Vec::new();
-    {
-        let labels = meta.labels.get_or_insert_with(Default::default);
-        let mut set = |slot: &mut Option<String>, v: &Option<String>, p: &'static str, flag| {
-            if let Some(v) = v {
-                *slot = Some(v.clone());
-                marks.push((p, flag));
-            }
-        };
-        set(
-            &mut labels.name,
-            &f.name,
-            "metadata.labels.\"os.modelarts/name\"",
-            "--name",
-        );
-        set(
-            &mut labels.workspace_id,
-            &f.workspace_id,
-            "metadata.labels.\"os.modelarts/workspace.id\"",
-            "--workspace-id",
-        );
-        set(
-            &mut labels.sharing,
-            &f.sharing,
-            "metadata.labels.\"os.modelarts/sharing\"",
-            "--sharing",
-        );
-        set(
-            &mut labels.node_prefix,
-            &f.node_prefix,
-            "metadata.labels.\"os.modelarts/node.prefix\"",
-            "--node-prefix",
-        );
-        for kv in &f.label {
-            set_label(labels, &kv.key, &kv.value);
-        }
-    }
-    if f.description.is_some() || !f.annotation.is_empty() {
-        let ann = meta.annotations.get_or_insert_with(Default::default);
-        if let Some(d) = &f.description {
-            ann.description = Some(d.clone());
-            marks.push((
-                "metadata.annotations.\"os.modelarts/description\"",
-                "--description",
-            ));
-        }
-        for kv in &f.annotation {
-            set_annotation(ann, &kv.key, &kv.value);
-        }
-    }
-
-    let spec = req.spec.get_or_insert_with(Default::default);
-    let mut set = |slot: &mut Option<String>, v: &Option<String>, p: &'static str, flag| {
-        if let Some(v) = v {
-            *slot = Some(v.clone());
-            marks.push((p, flag));
-        }
-    };
-    set(&mut spec.pool_type, &f.pool_type, "spec.type", "--type");
-    set(&mut spec.parent, &f.parent, "spec.parent", "--parent");
-    set(
-        &mut spec.cluster_flavor,
-        &f.cluster_flavor,
-        "spec.clusterFlavor",
-        "--cluster-flavor",
-    );
-    set(
-        &mut spec.kubernetes_svc_ip_range,
-        &f.service_cidr,
-        "spec.kubernetesSvcIpRange",
-        "--service-cidr",
-    );
-    if f.network.is_some() || f.vpc_id.is_some() || f.subnet_id.is_some() {
-        let net = spec.network.get_or_insert_with(Default::default);
-        set(&mut net.name, &f.network, "spec.network.name", "--network");
-        set(&mut net.vpc_id, &f.vpc_id, "spec.network.vpcId", "--vpc-id");
-        set(
-            &mut net.subnet_id,
-            &f.subnet_id,
-            "spec.network.subnetId",
-            "--subnet-id",
-        );
-    }
-    if f.container_cidr.is_some() {
-        let cn = spec
-            .container_network
-            .get_or_insert_with(PoolContainerNetwork::default);
-        set(
-            &mut cn.cidr,
-            &f.container_cidr,
-            "spec.containerNetwork.cidr",
-            "--container-cidr",
-        );
-    }
-    if f.gpu_driver.is_some() || f.npu_driver.is_some() || f.driver_update_strategy.is_some() {
-        let d = spec.driver.get_or_insert_with(PoolDriver::default);
-        set(
-            &mut d.gpu_version,
-            &f.gpu_driver,
-            "spec.driver.gpuVersion",
-            "--gpu-driver",
-        );
-        set(
-            &mut d.npu_version,
-            &f.npu_driver,
-            "spec.driver.npuVersion",
-            "--npu-driver",
-        );
-        set(
-            &mut d.update_strategy,
-            &f.driver_update_strategy,
-            "spec.driver.updateStrategy",
-            "--driver-update-strategy",
-        );
-    }
-    if let Some(scope) = &f.scope {
-        spec.scope = Some(scope.iter().map(|s| s.trim().to_string()).collect());
-        marks.push(("spec.scope", "--scope"));
-    }
-    if !f.master_az.is_empty() {
-        spec.masters = Some(
-            f.master_az
-                .iter()
-                .map(|az| PoolClusterMaster {
-                    az: Some(az.clone()),
-                    ..Default::default()
-                })
-                .collect(),
-        );
-        marks.push(("spec.masters", "--master-az"));
-    }
-    if f.ipv6 {
-        spec.ipv6enable = Some(true);
-        marks.push(("spec.ipv6enable", "--ipv6"));
-    }
-
-    if !f.resource.is_empty() {
-        spec.resources = Some(
-            f.resource
-                .iter()
-                .map(|r| PoolResource {
-                    flavor: Some(r.flavor.clone()),
-                    count: Some(r.count),
-                    max_count: r.max_count,
-                    azs: (!r.azs.is_empty()).then(|| {
-                        r.azs
-                            .iter()
-                            .map(|(az, n)| PoolNodeAz {
-                                az: Some(az.clone()),
-                                count: Some(*n),
-                                ..Default::default()
-                            })
-                            .collect()
-                    }),
-                    ..Default::default()
-                })
-                .collect(),
-        );
-        marks.push(("spec.resources", "--resource"));
-    } else if f.flavor.is_some() || f.count.is_some() || f.max_count.is_some() {
-        let resources = spec.resources.get_or_insert_with(Vec::new);
-        match resources.len() {
-            0 => resources.push(PoolResource::default()),
-            1 => {}
-            n => {
-                return Err(Error::usage_hint(
-                    format!(
-                        "--flavor/--count/--max-count set one flavor, but {} has {n} resources",
-                        doc.file
-                    ),
-                    "use --resource flavor=F,count=N (repeatable) to replace them all",
-                ))
-            }
-        }
-        let r = &mut resources[0];
-        if let Some(fl) = &f.flavor {
-            r.flavor = Some(fl.clone());
-            marks.push(("spec.resources[0].flavor", "--flavor"));
-        }
-        if let Some(c) = f.count {
-            r.count = Some(c);
-            marks.push(("spec.resources[0].count", "--count"));
-            // A new count makes a maxCount filled from the old one stale.
-            if f.max_count.is_none() && spec_is_dedicate(&spec.pool_type) {
-                r.max_count = None;
-            }
-        }
-        if let Some(m) = f.max_count {
-            r.max_count = Some(m);
-            marks.push(("spec.resources[0].maxCount", "--max-count"));
-        }
-    }
-    for (p, flag) in marks {
-        doc.mark_flag(path(p), flag);
-    }
-    // Labels and annotations given as K=V are marked by their own key.
-    for kv in &f.label {
-        doc.mark_flag(
-            FieldPath::root().key("metadata").key("labels").key(&kv.key),
-            "--label",
-        );
-    }
-    for kv in &f.annotation {
-        doc.mark_flag(
-            FieldPath::root()
-                .key("metadata")
-                .key("annotations")
-                .key(&kv.key),
-            "--annotation",
-        );
-    }
-    Ok(())
-}
-
-fn spec_is_dedicate(t: &Option<String>) -> bool {
-    t.as_deref() != Some("Logical")
 }
 
 /// Sets a label by its API key, into its named field when it has one, so the

@@ -12,14 +12,23 @@ use indicatif::ProgressBar;
 
 use serde_json::Value;
 
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::client::Fetched;
 use crate::diagnostic::{Diagnostic, Origin, Severity};
 use crate::error::Error;
+use crate::settings::OutputSettings;
+
+/// The form of the result on stdout (`-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Yaml,
+}
 
 /// Decides quiet/verbose/colour/progress once, from the flags and the terminal.
 #[derive(Debug, Clone)]
 pub struct Printer {
-    pub format: OutputFormat,
+    pub format: Format,
     pub quiet: bool,
     pub verbose: u8,
     /// stderr is a terminal: progress may redraw a line.
@@ -30,15 +39,14 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(global: &GlobalArgs) -> Self {
+    pub fn new(settings: &OutputSettings) -> Self {
         let interactive = std::io::stderr().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Printer {
-            format: global.output,
-            quiet: global.quiet,
-            verbose: global.verbose,
+            format: settings.format,
+            quiet: settings.quiet,
+            verbose: settings.verbose,
             interactive,
-            color: interactive && !no_color,
+            color: interactive && settings.color,
             bar: Arc::default(),
         }
     }
@@ -51,12 +59,12 @@ impl Printer {
         }
     }
 
-    /// Writes a result to stdout. A closed pipe (`poolctl list | head`) ends
-    /// the program quietly, as `cat` would.
-    pub fn result(&self, text: &str) {
+    /// Writes a result to stdout, ending it with a newline. A failure is
+    /// [`Error::Output`]: `main` ends quietly on a closed pipe
+    /// (`poolctl list | head -1`), and with exit 1 on anything else.
+    pub fn result(&self, text: &str) -> Result<(), Error> {
         let mut out = std::io::stdout().lock();
-        let written = out
-            .write_all(text.as_bytes())
+        out.write_all(text.as_bytes())
             .and_then(|()| {
                 if text.ends_with('\n') {
                     Ok(())
@@ -64,10 +72,44 @@ impl Printer {
                     out.write_all(b"\n")
                 }
             })
-            .and_then(|()| out.flush());
-        if let Err(e) = written {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
+            .and_then(|()| out.flush())
+            .map_err(Error::Output)
+    }
+
+    /// JSON or YAML text of `values` as the result (see [`render_values`]).
+    pub fn values(&self, values: &[Value]) -> Result<(), Error> {
+        self.result(&render_values(values, self.format))
+    }
+
+    /// Pools as the service returned them: in detail as text, or the API
+    /// objects as JSON or YAML, secrets redacted unless `show_secrets`.
+    pub fn pools(&self, found: &[Fetched], show_secrets: bool) -> Result<(), Error> {
+        match self.format {
+            Format::Text => self.result(
+                &found
+                    .iter()
+                    .map(|f| pools::detail(&f.pool))
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+            ),
+            _ => self.values(&shown(found, show_secrets)),
+        }
+    }
+
+    /// `list`: a table, or the API's own list object.
+    pub fn pool_list(&self, found: &[Fetched]) -> Result<(), Error> {
+        match self.format {
+            Format::Text if found.is_empty() => {
+                self.info("No pools found.");
+                Ok(())
+            }
+            Format::Text => self.result(&pools::table(found, crate::time::now_unix())),
+            _ => {
+                let list = serde_json::json!({
+                    "kind": "List", "apiVersion": "v2", "metadata": {},
+                    "items": shown(found, false),
+                });
+                self.values(&[list])
             }
         }
     }
@@ -79,12 +121,18 @@ impl Printer {
         }
     }
 
-    /// A line on stderr, drawn above the spinner when one is running.
+    /// A line on stderr, drawn above the spinner when one is running. A
+    /// stderr that cannot be written to (closed, full) is ignored: the
+    /// result and the exit code still count.
     pub fn stderr_line(&self, text: &str) {
+        let write = || {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}");
+        };
         let bar = self.bar.lock().ok().and_then(|b| b.clone());
         match bar {
-            Some(bar) => bar.suspend(|| eprintln!("{text}")),
-            None => eprintln!("{text}"),
+            Some(bar) => bar.suspend(write),
+            None => write(),
         }
     }
 
@@ -100,23 +148,17 @@ impl Printer {
         }
     }
 
-    /// The final error: what failed, the API's words, then a hint.
+    /// An error: what failed, the API's words, then a hint.
     pub fn error(&self, err: &Error) {
-        match err {
-            // Already printed, one diagnostic at a time.
-            Error::Invalid { .. } | Error::Reported { .. } => {}
-            _ => eprintln!("{}: {err}", self.paint("error", "1;31")),
-        }
+        self.failure(&err.to_string());
         if let Some(hint) = err.hint() {
-            eprintln!("  {}: {hint}", self.paint("hint", "1;36"));
+            self.stderr_line(&format!("  {}: {hint}", self.paint("hint", "1;36")));
         }
-        if let Error::Invalid { errors } = err {
-            eprintln!(
-                "{}: {errors} {} found; nothing was sent",
-                self.paint("error", "1;31"),
-                plural(*errors, "problem", "problems")
-            );
-        }
+    }
+
+    /// `error: TEXT`, for a failure a command reports itself.
+    pub fn failure(&self, text: &str) {
+        self.stderr_line(&format!("{}: {text}", self.paint("error", "1;31")));
     }
 
     /// `file:line:col: error: path: message`, one line each, as compilers do,
@@ -140,7 +182,7 @@ impl Printer {
             if d.severity == Severity::Warning && self.quiet {
                 continue;
             }
-            eprintln!("{}", self.diagnostic_line(d, fallback_file));
+            self.stderr_line(&self.diagnostic_line(d, fallback_file));
         }
     }
 }
@@ -171,10 +213,24 @@ pub fn counts(errors: usize, warnings: usize) -> String {
     )
 }
 
+/// The API objects of `found`, secrets redacted unless `show_secrets`.
+fn shown(found: &[Fetched], show_secrets: bool) -> Vec<Value> {
+    found
+        .iter()
+        .map(|f| {
+            let mut v = f.raw.clone();
+            if !show_secrets {
+                crate::redact::passwords(&mut v);
+            }
+            v
+        })
+        .collect()
+}
+
 /// JSON or YAML text of one value, or of several (a JSON array, a YAML stream).
-pub fn render_values(values: &[Value], format: OutputFormat) -> String {
+pub fn render_values(values: &[Value], format: Format) -> String {
     match format {
-        OutputFormat::Yaml => values
+        Format::Yaml => values
             .iter()
             .map(|v| serde_saphyr::to_string(v).unwrap_or_default())
             .collect::<Vec<_>>()
@@ -199,7 +255,7 @@ mod tests {
 
     #[test]
     fn yaml_keeps_numeric_strings_strings() {
-        let text = render_values(&[json!({"a": "0", "b": 1})], OutputFormat::Yaml);
+        let text = render_values(&[json!({"a": "0", "b": 1})], Format::Yaml);
         let back: Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(back, json!({"a": "0", "b": 1}));
     }

@@ -1,0 +1,28 @@
+//! Commands that print text generated from poolctl's own definitions: the
+//! manifest's JSON Schema, completion scripts and the man page.
+
+use super::context::Context;
+use super::Command;
+use crate::error::Error;
+use crate::exit::ExitStatus;
+use crate::settings::SchemaSettings;
+
+impl Command for SchemaSettings {
+    fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
+        let schema = crate::manifest::shape::manifest_schema();
+        let text = serde_json::to_string_pretty(&schema)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("cannot render the schema: {e}")))?;
+        ctx.printer.result(&text)?;
+        Ok(ExitStatus::Success)
+    }
+}
+
+/// Text made from the command-line definition (completions, man page).
+pub struct Generated(pub Vec<u8>);
+
+impl Command for Generated {
+    fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
+        ctx.printer.result(&String::from_utf8_lossy(&self.0))?;
+        Ok(ExitStatus::Success)
+    }
+}

@@ -1,0 +1,445 @@
+//! The credential chain (api/NOTES.md "Credential sources"), in this order:
+//!
+//! 1. `POOLCTL_AUTH_TOKEN`: token auth (`X-Auth-Token`), no signing.
+//! 2. Environment: `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK`
+//!    (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`,
+//!    `HUAWEICLOUD_SDK_IAM_ENDPOINT`).
+//! 3. The SDK credentials file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` if set,
+//!    else `~/.huaweicloud/credentials`; INI, section `[basic]`, keys `ak`,
+//!    `sk`, `project_id`, `security_token`, `iam_endpoint`.
+//!
+//! As in the official SDKs, the first source that holds credentials is the one
+//! used; the others are not read. `HUAWEICLOUD_SDK_PROJECT_ID` and
+//! `HUAWEICLOUD_SDK_IAM_ENDPOINT` also apply to credentials from the file, and
+//! win over the file's own `project_id` / `iam_endpoint`.
+//!
+//! The environment and the home directory are parameters, so every source and
+//! every precedence rule is tested without touching the process.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{env_value, Env};
+use crate::auth::credentials::{
+    CredentialSource, Credentials, Secret, ENV_AK, ENV_AUTH_TOKEN, ENV_CREDENTIALS_FILE,
+    ENV_IAM_ENDPOINT, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
+};
+use crate::error::Error;
+
+/// The section of the credentials file that holds the keys.
+pub const FILE_SECTION: &str = "basic";
+
+/// A credentials file larger than this is refused rather than read.
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The outcome of the credential chain: the credentials, and the project id
+/// and IAM endpoint that came with them (environment first, then the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundCredentials {
+    pub credentials: Credentials,
+    pub project_id: Option<String>,
+    pub iam_endpoint: Option<String>,
+    pub source: CredentialSource,
+}
+
+/// The path of the credentials file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`,
+/// else `~/.huaweicloud/credentials` (None when there is no home directory).
+pub fn credentials_file_path(env: Env<'_>, home: Option<&Path>) -> Option<PathBuf> {
+    match env_value(env, ENV_CREDENTIALS_FILE) {
+        Some(p) => Some(PathBuf::from(p)),
+        None => home.map(|h| h.join(".huaweicloud").join("credentials")),
+    }
+}
+
+/// Runs the chain. `home` is the user's home directory, if known.
+pub fn resolve_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredentials, Error> {
+    let mut looked_at = Vec::new();
+
+    // 1. Token auth.
+    looked_at.push(format!("{ENV_AUTH_TOKEN} (not set)"));
+    if let Some(token) = env_value(env, ENV_AUTH_TOKEN) {
+        return Ok(FoundCredentials {
+            credentials: Credentials::Token(Secret::new(token)),
+            project_id: env_value(env, ENV_PROJECT_ID),
+            iam_endpoint: env_value(env, ENV_IAM_ENDPOINT),
+            source: CredentialSource::AuthTokenEnv,
+        });
+    }
+
+    // 2. Environment.
+    let ak = env_value(env, ENV_AK);
+    let sk = env_value(env, ENV_SK);
+    match (ak, sk) {
+        (Some(ak), Some(sk)) => {
+            return Ok(FoundCredentials {
+                credentials: Credentials::AkSk {
+                    ak,
+                    sk: Secret::new(sk),
+                    security_token: env_value(env, ENV_SECURITY_TOKEN).map(Secret::new),
+                },
+                project_id: env_value(env, ENV_PROJECT_ID),
+                iam_endpoint: env_value(env, ENV_IAM_ENDPOINT),
+                source: CredentialSource::Environment,
+            });
+        }
+        (Some(_), None) => {
+            return Err(incomplete(format!(
+            "{ENV_AK} is set but {ENV_SK} is not: set both, or neither to use the credentials file"
+        )))
+        }
+        (None, Some(_)) => {
+            return Err(incomplete(format!(
+            "{ENV_SK} is set but {ENV_AK} is not: set both, or neither to use the credentials file"
+        )))
+        }
+        (None, None) => looked_at.push(format!("{ENV_AK}/{ENV_SK} (not set)")),
+    }
+
+    // 3. The credentials file.
+    let Some(path) = credentials_file_path(env, home) else {
+        looked_at.push(format!(
+            "~/.huaweicloud/credentials (no home directory; {ENV_CREDENTIALS_FILE} not set)"
+        ));
+        return Err(Error::NoCredentials { looked_at });
+    };
+    let text = match read_small_file(&path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            looked_at.push(format!("{} (not found)", path.display()));
+            return Err(Error::NoCredentials { looked_at });
+        }
+        Err(e) => {
+            return Err(incomplete(format!(
+                "cannot read the credentials file {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    let ini = Ini::parse(&text);
+    let get = |key: &str| {
+        ini.get(FILE_SECTION, key)
+            .map(str::to_string)
+            .filter(|v| !v.is_empty())
+    };
+    match (get("ak"), get("sk")) {
+        (Some(ak), Some(sk)) => Ok(FoundCredentials {
+            credentials: Credentials::AkSk {
+                ak,
+                sk: Secret::new(sk),
+                security_token: get("security_token").map(Secret::new),
+            },
+            project_id: env_value(env, ENV_PROJECT_ID).or_else(|| get("project_id")),
+            iam_endpoint: env_value(env, ENV_IAM_ENDPOINT).or_else(|| get("iam_endpoint")),
+            source: CredentialSource::File(path),
+        }),
+        (Some(_), None) => Err(incomplete(format!(
+            "{}: [{FILE_SECTION}] has `ak` but no `sk`",
+            path.display()
+        ))),
+        (None, Some(_)) => Err(incomplete(format!(
+            "{}: [{FILE_SECTION}] has `sk` but no `ak`",
+            path.display()
+        ))),
+        (None, None) => {
+            looked_at.push(format!(
+                "{} (no `ak`/`sk` in [{FILE_SECTION}])",
+                path.display()
+            ));
+            Err(Error::NoCredentials { looked_at })
+        }
+    }
+}
+
+fn incomplete(message: String) -> Error {
+    Error::InvalidCredentials { message }
+}
+
+/// `Ok(None)` when the file does not exist.
+fn read_small_file(path: &Path) -> std::io::Result<Option<String>> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "larger than 1 MiB; this is not a credentials file",
+        ));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+/// The INI dialect of the SDK credentials file, as Python's `configparser`
+/// reads it for these keys: `[section]` headers, `key = value` or
+/// `key: value`, full-line comments starting with `#` or `;`, surrounding
+/// whitespace ignored, keys case-insensitive, the last of repeated keys wins.
+/// Lines that are none of these are ignored.
+#[derive(Debug, Default)]
+pub struct Ini {
+    /// (section, lowercase key, value), in file order.
+    entries: Vec<(String, String, String)>,
+}
+
+impl Ini {
+    pub fn parse(text: &str) -> Ini {
+        let mut entries = Vec::new();
+        let mut section: Option<String> = None;
+        for line in text.lines() {
+            let line = line.trim().trim_start_matches('\u{feff}');
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('[') {
+                section = rest.strip_suffix(']').map(|s| s.trim().to_string());
+                continue;
+            }
+            let Some(section) = &section else { continue };
+            let Some(at) = line.find(['=', ':']) else {
+                continue;
+            };
+            let key = line[..at].trim().to_ascii_lowercase();
+            let value = line[at + 1..].trim().to_string();
+            if !key.is_empty() {
+                entries.push((section.clone(), key, value));
+            }
+        }
+        Ini { entries }
+    }
+
+    pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(s, k, _)| s == section && k.eq_ignore_ascii_case(key))
+            .map(|(_, _, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::settings::tests::env_of;
+
+    fn home_with_file(content: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".huaweicloud")).unwrap();
+        std::fs::write(dir.path().join(".huaweicloud/credentials"), content).unwrap();
+        dir
+    }
+
+    #[test]
+    fn token_comes_first() {
+        let env = env_of(&[
+            (ENV_AUTH_TOKEN, "tok"),
+            (ENV_AK, "ak"),
+            (ENV_SK, "sk"),
+            (ENV_PROJECT_ID, "p1"),
+        ]);
+        let home = home_with_file("[basic]\nak=fak\nsk=fsk\n");
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert_eq!(found.credentials, Credentials::Token(Secret::new("tok")));
+        assert_eq!(found.source, CredentialSource::AuthTokenEnv);
+        assert_eq!(found.project_id.as_deref(), Some("p1"));
+    }
+
+    #[test]
+    fn environment_before_file() {
+        let env = env_of(&[
+            (ENV_AK, "envak"),
+            (ENV_SK, "envsk"),
+            (ENV_SECURITY_TOKEN, "st"),
+            (ENV_PROJECT_ID, "envproj"),
+            (ENV_IAM_ENDPOINT, "https://iam.example"),
+        ]);
+        let home = home_with_file("[basic]\nak=fak\nsk=fsk\nproject_id=fileproj\n");
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert_eq!(
+            found.credentials,
+            Credentials::AkSk {
+                ak: "envak".into(),
+                sk: Secret::new("envsk"),
+                security_token: Some(Secret::new("st")),
+            }
+        );
+        assert_eq!(found.source, CredentialSource::Environment);
+        assert_eq!(found.project_id.as_deref(), Some("envproj"));
+        assert_eq!(found.iam_endpoint.as_deref(), Some("https://iam.example"));
+    }
+
+    #[test]
+    fn environment_credentials_do_not_read_the_file_project() {
+        let env = env_of(&[(ENV_AK, "envak"), (ENV_SK, "envsk")]);
+        let home = home_with_file("[basic]\nak=fak\nsk=fsk\nproject_id=fileproj\n");
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert_eq!(found.project_id, None);
+        assert_eq!(found.iam_endpoint, None);
+    }
+
+    #[test]
+    fn only_one_of_ak_sk_names_the_missing_one() {
+        for (set, missing) in [(ENV_AK, ENV_SK), (ENV_SK, ENV_AK)] {
+            let env = env_of(&[(set, "x")]);
+            let err = resolve_credentials(&env, None).unwrap_err();
+            assert_eq!(err.exit_status().code(), 4);
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!("{missing} is not")),
+                "{text} should name {missing}"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_values_count_as_unset() {
+        let env = env_of(&[(ENV_AUTH_TOKEN, "  "), (ENV_AK, ""), (ENV_SK, "")]);
+        let home = home_with_file("[basic]\nak = fak\nsk = fsk\n");
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert!(matches!(found.source, CredentialSource::File(_)));
+    }
+
+    #[test]
+    fn file_in_home() {
+        let home = home_with_file(
+            "# SDK credentials\n; another comment\n\n[other]\nak = wrong\nsk = wrong\n\n\
+             [basic]\n  AK = fak  \nsk=fsk\nsecurity_token = fst\nproject_id = fproj\n\
+             iam_endpoint = https://iam.file\n",
+        );
+        let found = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap();
+        assert_eq!(
+            found.credentials,
+            Credentials::AkSk {
+                ak: "fak".into(),
+                sk: Secret::new("fsk"),
+                security_token: Some(Secret::new("fst")),
+            }
+        );
+        assert_eq!(found.project_id.as_deref(), Some("fproj"));
+        assert_eq!(found.iam_endpoint.as_deref(), Some("https://iam.file"));
+        assert_eq!(
+            found.source,
+            CredentialSource::File(home.path().join(".huaweicloud/credentials"))
+        );
+    }
+
+    #[test]
+    fn sdk_environment_beats_the_file_for_project_and_iam() {
+        let home = home_with_file(
+            "[basic]\nak=fak\nsk=fsk\nproject_id=fproj\niam_endpoint=https://iam.file\n",
+        );
+        let env = env_of(&[
+            (ENV_PROJECT_ID, "envproj"),
+            (ENV_IAM_ENDPOINT, "https://iam.env"),
+        ]);
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert!(matches!(found.source, CredentialSource::File(_)));
+        assert_eq!(found.project_id.as_deref(), Some("envproj"));
+        assert_eq!(found.iam_endpoint.as_deref(), Some("https://iam.env"));
+    }
+
+    #[test]
+    fn credentials_file_variable_replaces_the_home_file() {
+        let home = home_with_file("[basic]\nak=homeak\nsk=homesk\n");
+        let other = tempfile::tempdir().unwrap();
+        let path = other.path().join("creds.ini");
+        std::fs::write(&path, "[basic]\nak: envfileak\nsk: envfilesk\n").unwrap();
+        let env = env_of(&[(ENV_CREDENTIALS_FILE, path.to_str().unwrap())]);
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert_eq!(found.source, CredentialSource::File(path.clone()));
+        assert!(matches!(found.credentials, Credentials::AkSk { ref ak, .. } if ak == "envfileak"));
+
+        // When that file is missing, the home file is not used either: the
+        // variable names *the* file, as in the SDK.
+        let missing = other.path().join("missing.ini");
+        let env = env_of(&[(ENV_CREDENTIALS_FILE, missing.to_str().unwrap())]);
+        let err = resolve_credentials(&env, Some(home.path())).unwrap_err();
+        let Error::NoCredentials { looked_at } = err else {
+            panic!("expected NoCredentials")
+        };
+        assert!(looked_at.iter().any(|l| l.contains("missing.ini")));
+        assert!(!looked_at.iter().any(|l| l.contains(".huaweicloud")));
+    }
+
+    #[test]
+    fn nothing_found_names_every_place() {
+        let home = tempfile::tempdir().unwrap();
+        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 4);
+        let Error::NoCredentials { looked_at } = &err else {
+            panic!("expected NoCredentials, got {err:?}")
+        };
+        let all = looked_at.join("\n");
+        for place in [ENV_AUTH_TOKEN, ENV_AK, ENV_SK] {
+            assert!(all.contains(place), "{all} should name {place}");
+        }
+        let file = home.path().join(".huaweicloud/credentials");
+        assert!(all.contains(&file.display().to_string()), "{all}");
+        assert!(err.hint().unwrap().contains(&file.display().to_string()));
+
+        // No home directory at all.
+        let err = resolve_credentials(&env_of(&[]), None).unwrap_err();
+        let Error::NoCredentials { looked_at } = &err else {
+            panic!()
+        };
+        assert!(looked_at.join("\n").contains("no home directory"));
+    }
+
+    #[test]
+    fn a_file_without_keys_is_named() {
+        let home = home_with_file("[default]\nak=x\nsk=y\n");
+        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
+        let Error::NoCredentials { looked_at } = &err else {
+            panic!()
+        };
+        assert!(looked_at.join("\n").contains("no `ak`/`sk` in [basic]"));
+    }
+
+    #[test]
+    fn a_file_with_only_one_key_names_the_missing_one() {
+        let home = home_with_file("[basic]\nak=x\n");
+        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 4);
+        assert!(err.to_string().contains("no `sk`"), "{err}");
+        let home = home_with_file("[basic]\nsk=y\n");
+        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
+        assert!(err.to_string().contains("no `ak`"), "{err}");
+    }
+
+    #[test]
+    fn an_unreadable_file_is_a_clear_error() {
+        let home = tempfile::tempdir().unwrap();
+        // A directory where the file should be: exists, but cannot be read.
+        std::fs::create_dir_all(home.path().join(".huaweicloud/credentials")).unwrap();
+        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
+        assert!(err.to_string().contains("cannot read the credentials file"));
+        // Binary junk is refused, and its bytes are not echoed.
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir(home.path().join(".huaweicloud")).unwrap();
+        std::fs::write(
+            home.path().join(".huaweicloud/credentials"),
+            [0xff, 0xfe, 0x00],
+        )
+        .unwrap();
+        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
+        assert!(err.to_string().contains("not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn ini_reader() {
+        let ini = Ini::parse(
+            "\u{feff}[basic]\nak=1\n# ak=2\n; ak=3\nnot a pair\nak = 4\nempty =\n[ spaced ]\nk=v=w\n",
+        );
+        assert_eq!(ini.get("basic", "ak"), Some("4"));
+        assert_eq!(ini.get("basic", "AK"), Some("4"));
+        assert_eq!(ini.get("basic", "empty"), Some(""));
+        assert_eq!(ini.get("spaced", "k"), Some("v=w"));
+        assert_eq!(ini.get("basic", "k"), None);
+        // Keys before any section belong to none.
+        assert_eq!(Ini::parse("ak=1\n").get("basic", "ak"), None);
+    }
+}

@@ -1,0 +1,570 @@
+//! Settings: the one place that reads flags, the environment and files
+//! (the credentials file), and resolves them, once, into plain structs that
+//! every other module takes (DESIGN.md §1, as uv's `settings.rs`).
+//!
+//! Precedence, first wins: flag > `POOLCTL_*` > `HUAWEICLOUD_SDK_*` >
+//! credentials file > (later, over the network) IAM project lookup. The
+//! tables of [`target`] and [`credentials`] say it per setting;
+//! `docs/settings.md` says it for users. `poolctl --show-settings COMMAND`
+//! prints what was resolved, secrets redacted.
+//!
+//! Adding a global flag touches `cli` (its definition) and this module (its
+//! resolution, and its environment variable in [`FLAG_ENV`]) only.
+
+pub mod credentials;
+pub mod target;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::{
+    Cli, Command, CreateArgs, DeleteArgs, GetArgs, GlobalArgs, IfExists as CliIfExists, ListArgs,
+    ListStatus, OutputFormat, PoolFlags, ValidateMode, WaitArgs, WaitFor,
+};
+use crate::client::RetryPolicy;
+use crate::diagnostic::Severity;
+use crate::duration::parse_duration;
+use crate::emulator::Faults;
+use crate::error::Error;
+use crate::manifest::overrides::Overrides;
+use crate::output::Format;
+use crate::wait::Goal;
+
+pub use target::{Project, Target, TargetFlags};
+
+/// The environment as a lookup function, so tests can supply their own.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// How fast pools provision in the in-process emulator (`--emulator`): long
+/// enough to watch progress, short enough for a first try.
+pub const EMULATOR_PROVISION_TIME: Duration = Duration::from_secs(4);
+
+const REGION: &[&str] = &["POOLCTL_REGION"];
+const ENDPOINT: &[&str] = &["POOLCTL_ENDPOINT"];
+const PROJECT_ID: &[&str] = &["POOLCTL_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"];
+const IAM_ENDPOINT: &[&str] = &["POOLCTL_IAM_ENDPOINT", "HUAWEICLOUD_SDK_IAM_ENDPOINT"];
+const CA_BUNDLE: &[&str] = &["POOLCTL_CA_BUNDLE"];
+/// A knob for pipelines and tests that cannot afford second-long backoffs.
+const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
+
+/// Each global flag with the environment variables that stand in for it, in
+/// order. The flags' help names them; a test keeps the two in step.
+pub const FLAG_ENV: &[(&str, &[&str])] = &[
+    ("--region", REGION),
+    ("--endpoint", ENDPOINT),
+    ("--project-id", PROJECT_ID),
+    ("--iam-endpoint", IAM_ENDPOINT),
+    ("--ca-bundle", CA_BUNDLE),
+];
+
+/// Everything a run needs to know before it starts.
+#[derive(Debug)]
+pub struct Settings {
+    pub global: GlobalSettings,
+    pub command: CommandSettings,
+    /// `--show-settings`: print these and run nothing.
+    pub show: bool,
+}
+
+#[derive(Debug)]
+pub struct GlobalSettings {
+    pub output: OutputSettings,
+    pub service: Service,
+    pub http: HttpSettings,
+}
+
+/// How results, progress and errors are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSettings {
+    pub format: Format,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// Colour is allowed (`NO_COLOR` is not set); the printer still uses it
+    /// only on a terminal.
+    pub color: bool,
+}
+
+/// The service a command talks to.
+#[derive(Debug)]
+pub enum Service {
+    /// The command does not talk to the service (`validate`, `create --dry-run`, ...).
+    None,
+    /// `--emulator`: an emulator in this process, with credentials of its own.
+    Emulator { provision_time: Duration },
+    /// The service at the resolved target. A failure to resolve it (no
+    /// credentials, no region) is kept, and reported only when the command
+    /// first needs the service: a manifest's problems come first.
+    Remote(Result<Target, Error>),
+}
+
+/// How HTTP requests are made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpSettings {
+    /// Time limit of each request, connection and answer included.
+    pub request_timeout: Duration,
+    /// Extra PEM roots, trusted beside the system's.
+    pub ca_bundle: Option<PathBuf>,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Debug)]
+pub enum CommandSettings {
+    Create(Box<CreateSettings>),
+    Validate(ValidateSettings),
+    Get(GetSettings),
+    List(ListSettings),
+    Wait(WaitSettings),
+    Delete(DeleteSettings),
+    Emulator(EmulatorSettings),
+    Schema(SchemaSettings),
+    Completions(CompletionsSettings),
+    Man(ManSettings),
+}
+
+/// What `create` does when a pool of the same name exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfExists {
+    /// Exit 5.
+    Fail,
+    /// Adopt the existing pool.
+    Reuse,
+}
+
+#[derive(Debug)]
+pub struct CreateSettings {
+    pub files: Vec<PathBuf>,
+    pub overrides: Overrides,
+    pub dry_run: bool,
+    pub wait: bool,
+    pub wait_timeout: Duration,
+    pub if_exists: IfExists,
+    /// How bad an unknown field is (`--validate strict|warn`).
+    pub unknown_fields: Severity,
+    pub show_secrets: bool,
+}
+
+#[derive(Debug)]
+pub struct ValidateSettings {
+    pub files: Vec<PathBuf>,
+    pub unknown_fields: Severity,
+}
+
+#[derive(Debug)]
+pub struct GetSettings {
+    pub name: String,
+    pub show_secrets: bool,
+}
+
+#[derive(Debug)]
+pub struct ListSettings {
+    pub label_selector: Option<String>,
+    /// `created`, `failed` or `creating`, as the API's `status` filter.
+    pub status: Option<&'static str>,
+}
+
+#[derive(Debug)]
+pub struct WaitSettings {
+    pub name: String,
+    pub goal: Goal,
+    pub timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct DeleteSettings {
+    pub name: String,
+    pub wait: bool,
+    pub wait_timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct EmulatorSettings {
+    pub listen: SocketAddr,
+    pub provision_time: Duration,
+    pub faults: Faults,
+    /// The `--faults` text as given, for the start-up line.
+    pub faults_spec: Option<String>,
+    pub seed: u64,
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct SchemaSettings;
+
+#[derive(Debug)]
+pub struct CompletionsSettings {
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug)]
+pub struct ManSettings;
+
+/// A variable's value, with an empty or blank value treated as unset.
+pub(crate) fn env_value(env: Env<'_>, name: &str) -> Option<String> {
+    env(name)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The flag's value if given (and not blank), else the first variable set.
+fn first(flag: Option<String>, env: Env<'_>, names: &[&str]) -> Option<String> {
+    flag.map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .or_else(|| names.iter().find_map(|n| env_value(env, n)))
+}
+
+impl OutputSettings {
+    /// Output settings never fail to resolve, so errors of the rest can be shown.
+    pub fn resolve(args: &GlobalArgs, env: Env<'_>) -> OutputSettings {
+        OutputSettings {
+            format: match args.output {
+                OutputFormat::Text => Format::Text,
+                OutputFormat::Json => Format::Json,
+                OutputFormat::Yaml => Format::Yaml,
+            },
+            quiet: args.quiet,
+            verbose: args.verbose,
+            // https://no-color.org: set and not empty.
+            color: env("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
+    let mut retry = RetryPolicy::default();
+    if let Some(text) = env_value(env, RETRY_MIN_DELAY) {
+        let d =
+            parse_duration(&text).map_err(|e| Error::usage(format!("{RETRY_MIN_DELAY}: {e}")))?;
+        retry.min_delay = d;
+        retry.max_delay = retry.max_delay.max(d);
+    }
+    Ok(HttpSettings {
+        request_timeout: args.request_timeout,
+        ca_bundle: args.ca_bundle.clone().or_else(|| {
+            CA_BUNDLE
+                .iter()
+                .find_map(|n| env_value(env, n))
+                .map(PathBuf::from)
+        }),
+        retry,
+    })
+}
+
+fn unknown_fields(mode: ValidateMode) -> Severity {
+    match mode {
+        ValidateMode::Strict => Severity::Error,
+        ValidateMode::Warn => Severity::Warning,
+    }
+}
+
+/// The pool flags as the manifest module takes them.
+fn overrides(f: PoolFlags) -> Overrides {
+    Overrides {
+        name: f.name,
+        pool_type: f.pool_type,
+        flavor: f.flavor,
+        count: f.count,
+        max_count: f.max_count,
+        resources: f.resource,
+        scope: f.scope,
+        network: f.network,
+        vpc_id: f.vpc_id,
+        subnet_id: f.subnet_id,
+        workspace_id: f.workspace_id,
+        description: f.description,
+        sharing: f.sharing,
+        node_prefix: f.node_prefix,
+        parent: f.parent,
+        container_cidr: f.container_cidr,
+        service_cidr: f.service_cidr,
+        master_azs: f.master_az,
+        gpu_driver: f.gpu_driver,
+        npu_driver: f.npu_driver,
+        driver_update_strategy: f.driver_update_strategy,
+        ipv6: f.ipv6,
+        cluster_flavor: f.cluster_flavor,
+        labels: f.label,
+        annotations: f.annotation,
+    }
+}
+
+/// `--listen`: `HOST:PORT`, `localhost:PORT`, or a bare `PORT` on loopback.
+fn parse_listen(text: &str) -> Result<SocketAddr, Error> {
+    let t = text.trim();
+    if let Ok(addr) = t.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(port) = t.parse::<u16>() {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    if let Some(port) = t
+        .strip_prefix("localhost:")
+        .and_then(|p| p.parse::<u16>().ok())
+    {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    Err(Error::usage_hint(
+        format!("--listen `{text}` is not an address"),
+        "write HOST:PORT, e.g. 127.0.0.1:8765, or 127.0.0.1:0 for a free port",
+    ))
+}
+
+/// Resolves everything clap parsed, with the environment `env` and the home
+/// directory `home`. `output` is [`OutputSettings::resolve`] of the same
+/// arguments, made first so that an error here can be printed.
+pub fn resolve(
+    cli: Cli,
+    output: OutputSettings,
+    env: Env<'_>,
+    home: Option<&Path>,
+) -> Result<Settings, Error> {
+    let Cli { global, command } = cli;
+    let http = http(&global, env)?;
+    let remote = |uses_service: bool| {
+        if !uses_service {
+            Service::None
+        } else if global.emulator {
+            Service::Emulator {
+                provision_time: EMULATOR_PROVISION_TIME,
+            }
+        } else {
+            let flags = TargetFlags {
+                region: global.region.clone(),
+                endpoint: global.endpoint.clone(),
+                project_id: global.project_id.clone(),
+                iam_endpoint: global.iam_endpoint.clone(),
+            };
+            Service::Remote(target::resolve_target(flags, env, home))
+        }
+    };
+    let (command, service) = match command {
+        Command::Create(a) => {
+            let CreateArgs {
+                files,
+                pool,
+                dry_run,
+                wait,
+                wait_timeout,
+                if_exists,
+                validate,
+                show_secrets,
+            } = a;
+            let create = CreateSettings {
+                files,
+                overrides: overrides(pool),
+                dry_run,
+                wait,
+                wait_timeout,
+                if_exists: match if_exists {
+                    CliIfExists::Fail => IfExists::Fail,
+                    CliIfExists::Reuse => IfExists::Reuse,
+                },
+                unknown_fields: unknown_fields(validate),
+                show_secrets,
+            };
+            (CommandSettings::Create(Box::new(create)), remote(!dry_run))
+        }
+        Command::Validate(a) => (
+            CommandSettings::Validate(ValidateSettings {
+                files: a.files,
+                unknown_fields: unknown_fields(a.validate),
+            }),
+            Service::None,
+        ),
+        Command::Get(GetArgs { name, show_secrets }) => (
+            CommandSettings::Get(GetSettings { name, show_secrets }),
+            remote(true),
+        ),
+        Command::List(ListArgs {
+            label_selector,
+            status,
+        }) => (
+            CommandSettings::List(ListSettings {
+                label_selector,
+                status: status.map(|s| match s {
+                    ListStatus::Created => "created",
+                    ListStatus::Failed => "failed",
+                    ListStatus::Creating => "creating",
+                }),
+            }),
+            remote(true),
+        ),
+        Command::Wait(WaitArgs {
+            name,
+            wait_for,
+            wait_timeout,
+        }) => (
+            CommandSettings::Wait(WaitSettings {
+                name,
+                goal: match wait_for {
+                    WaitFor::Running => Goal::Running,
+                    WaitFor::Deleted => Goal::Deleted,
+                },
+                timeout: wait_timeout,
+            }),
+            remote(true),
+        ),
+        Command::Delete(DeleteArgs {
+            name,
+            wait,
+            wait_timeout,
+        }) => (
+            CommandSettings::Delete(DeleteSettings {
+                name,
+                wait,
+                wait_timeout,
+            }),
+            remote(true),
+        ),
+        Command::Emulator(a) => {
+            let faults = Faults::parse(a.faults.as_deref().unwrap_or("")).map_err(|e| {
+                Error::usage_hint(e, "see docs/emulator.md for the --faults grammar")
+            })?;
+            let emulator = EmulatorSettings {
+                listen: parse_listen(&a.listen)?,
+                provision_time: a.provision_time,
+                faults,
+                faults_spec: a.faults,
+                seed: a.seed,
+                state: a.state,
+            };
+            (CommandSettings::Emulator(emulator), Service::None)
+        }
+        Command::Schema => (CommandSettings::Schema(SchemaSettings), Service::None),
+        Command::Completions(a) => (
+            CommandSettings::Completions(CompletionsSettings { shell: a.shell }),
+            Service::None,
+        ),
+        Command::Man => (CommandSettings::Man(ManSettings), Service::None),
+    };
+    Ok(Settings {
+        global: GlobalSettings {
+            output,
+            service,
+            http,
+        },
+        command,
+        show: global.show_settings,
+    })
+}
+
+/// What `--show-settings` prints: every resolved value, secrets as `<redacted>`.
+pub fn show(settings: &Settings) -> String {
+    format!("{settings:#?}")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+    use std::collections::HashMap;
+
+    pub(crate) fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn settings(argv: &[&str], env: &[(&str, &str)]) -> Result<Settings, Error> {
+        let mut full = vec!["poolctl"];
+        full.extend_from_slice(argv);
+        let cli = Cli::try_parse_from(full).unwrap();
+        let env = env_of(env);
+        let output = OutputSettings::resolve(&cli.global, &env);
+        resolve(cli, output, &env, None)
+    }
+
+    #[test]
+    fn the_help_names_every_variable_a_flag_falls_back_to() {
+        let cmd = Cli::command();
+        for (flag, vars) in FLAG_ENV {
+            let arg = cmd
+                .get_arguments()
+                .find(|a| a.get_long() == flag.strip_prefix("--"))
+                .unwrap_or_else(|| panic!("{flag} is not a flag"));
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default()
+                + &arg
+                    .get_long_help()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+            for var in *vars {
+                assert!(help.contains(var), "the help of {flag} does not name {var}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_commands_that_talk_to_the_service_resolve_it() {
+        let keys = [("HUAWEICLOUD_SDK_AK", "a"), ("HUAWEICLOUD_SDK_SK", "s")];
+        let s = settings(&["validate", "-f", "x.yaml"], &[]).unwrap();
+        assert!(matches!(s.global.service, Service::None));
+        let s = settings(&["create", "--dry-run", "--name", "x"], &[]).unwrap();
+        assert!(matches!(s.global.service, Service::None));
+        // No credentials: kept as an error until the service is needed.
+        let s = settings(&["create", "--region", "cn-north-4"], &[]).unwrap();
+        assert!(matches!(
+            s.global.service,
+            Service::Remote(Err(Error::NoCredentials { .. }))
+        ));
+        let s = settings(&["list", "--region", "cn-north-4"], &keys).unwrap();
+        assert!(matches!(s.global.service, Service::Remote(Ok(_))));
+        let s = settings(&["get", "p", "--emulator"], &[]).unwrap();
+        assert!(matches!(s.global.service, Service::Emulator { .. }));
+    }
+
+    #[test]
+    fn environment_knobs() {
+        let s = settings(
+            &["list", "--emulator"],
+            &[(RETRY_MIN_DELAY, "50ms"), ("NO_COLOR", "1")],
+        )
+        .unwrap();
+        assert_eq!(s.global.http.retry.min_delay, Duration::from_millis(50));
+        assert!(!s.global.output.color);
+        let s = settings(&["list", "--emulator"], &[("NO_COLOR", "")]).unwrap();
+        assert!(s.global.output.color);
+        let err = settings(&["list"], &[(RETRY_MIN_DELAY, "soon")]).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        assert!(err.to_string().contains(RETRY_MIN_DELAY), "{err}");
+        let s = settings(&["list", "--emulator"], &[("POOLCTL_CA_BUNDLE", "/ca.pem")]).unwrap();
+        assert_eq!(s.global.http.ca_bundle, Some(PathBuf::from("/ca.pem")));
+        let s = settings(
+            &["list", "--emulator", "--ca-bundle", "/flag.pem"],
+            &[("POOLCTL_CA_BUNDLE", "/ca.pem")],
+        )
+        .unwrap();
+        assert_eq!(s.global.http.ca_bundle, Some(PathBuf::from("/flag.pem")));
+    }
+
+    #[test]
+    fn emulator_flags_are_checked_before_anything_runs() {
+        let err = settings(&["emulator", "--listen", "nowhere"], &[]).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        let err = settings(&["emulator", "--faults", "get:999x"], &[]).unwrap_err();
+        assert!(err.hint().unwrap().contains("--faults"), "{err}");
+        assert_eq!(parse_listen("8765").unwrap().to_string(), "127.0.0.1:8765");
+        assert_eq!(
+            parse_listen("localhost:9").unwrap().to_string(),
+            "127.0.0.1:9"
+        );
+        assert_eq!(parse_listen("127.0.0.1:0").unwrap().port(), 0);
+    }
+
+    #[test]
+    fn shown_settings_hold_no_secret() {
+        let s = settings(
+            &["list", "--region", "cn-north-4"],
+            &[
+                ("HUAWEICLOUD_SDK_AK", "AK-SHOWN"),
+                ("HUAWEICLOUD_SDK_SK", "SK-CANARY-1"),
+                ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ST-CANARY-2"),
+            ],
+        )
+        .unwrap();
+        let text = show(&s);
+        assert!(text.contains("AK-SHOWN"), "{text}");
+        assert!(!text.contains("CANARY"), "{text}");
+    }
+}

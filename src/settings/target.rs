@@ -1,0 +1,338 @@
+//! Where requests go and who sends them: flags, environment and the
+//! credentials file become one plain [`Target`] before any request.
+//!
+//! | setting | sources, first wins |
+//! |---|---|
+//! | endpoint | `--endpoint`; `POOLCTL_ENDPOINT`; the SDK table from `--region`/`POOLCTL_REGION`; else a usage error |
+//! | project id | `--project-id`; `POOLCTL_PROJECT_ID`; `HUAWEICLOUD_SDK_PROJECT_ID`; the file's `project_id`; else looked up through IAM (needs a region) |
+//! | IAM endpoint | `--iam-endpoint`; `POOLCTL_IAM_ENDPOINT`; `HUAWEICLOUD_SDK_IAM_ENDPOINT`; the file's `iam_endpoint`; `https://iam.{region}.myhuaweicloud.com` |
+//! | credentials | see [`super::credentials`] |
+
+use std::path::Path;
+
+use super::credentials::{resolve_credentials, FoundCredentials};
+use super::{first, Env, ENDPOINT, IAM_ENDPOINT, PROJECT_ID, REGION};
+use crate::auth::{iam_endpoint, modelarts_endpoint, CredentialSource, Credentials};
+use crate::error::Error;
+
+/// Everything a client needs to reach the service, resolved before any request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// ModelArts endpoint, without a trailing `/`.
+    pub endpoint: String,
+    pub project: Project,
+    pub credentials: Credentials,
+    /// Where the credentials came from, for `-v`.
+    pub credential_source: CredentialSource,
+}
+
+/// The project every pool path names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Project {
+    /// Given, by a flag, the environment or the credentials file.
+    Id(String),
+    /// To be looked up through IAM (`GET {iam_endpoint}/v3/projects?name={region}`)
+    /// before the first request.
+    LookUp {
+        region: String,
+        iam_endpoint: String,
+    },
+}
+
+/// The flags that say where to go, as given (before any fallback).
+#[derive(Debug, Clone, Default)]
+pub struct TargetFlags {
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub project_id: Option<String>,
+    pub iam_endpoint: Option<String>,
+}
+
+fn check_url(flag: &str, url: &str) -> Result<String, Error> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.len() <= 8 {
+        return Err(Error::usage_hint(
+            format!("{flag} `{url}` is not an http(s) URL"),
+            "write it like https://modelarts.ap-southeast-3.myhuaweicloud.com",
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Resolves the target of `flags` with the environment `env` and the home
+/// directory `home` (where the credentials file is).
+pub fn resolve_target(
+    flags: TargetFlags,
+    env: Env<'_>,
+    home: Option<&Path>,
+) -> Result<Target, Error> {
+    let region = first(flags.region, env, REGION);
+
+    let endpoint = match (first(flags.endpoint, env, ENDPOINT), &region) {
+        (Some(e), _) => check_url("--endpoint", &e)?,
+        (None, Some(r)) => modelarts_endpoint(r)?,
+        (None, None) => {
+            return Err(Error::usage_hint(
+                "no endpoint: set --region (POOLCTL_REGION) or --endpoint (POOLCTL_ENDPOINT)",
+                "e.g. --region ap-southeast-3, or try it with no account: add --emulator",
+            ))
+        }
+    };
+
+    let FoundCredentials {
+        credentials,
+        project_id: found_project,
+        iam_endpoint: found_iam,
+        source,
+    } = resolve_credentials(env, home)?;
+
+    let project = match (
+        first(flags.project_id, env, PROJECT_ID).or(found_project),
+        region,
+    ) {
+        (Some(id), _) => Project::Id(id),
+        (None, Some(region)) => {
+            let iam = match first(flags.iam_endpoint, env, IAM_ENDPOINT).or(found_iam) {
+                Some(url) => check_url("--iam-endpoint", &url)?,
+                None => iam_endpoint(&region),
+            };
+            Project::LookUp {
+                region,
+                iam_endpoint: iam,
+            }
+        }
+        (None, None) => {
+            return Err(Error::usage_hint(
+                "no project id, and no region to look it up from",
+                "set --project-id (POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID), \
+                 or --region (POOLCTL_REGION) so it is looked up through IAM",
+            ))
+        }
+    };
+
+    Ok(Target {
+        endpoint,
+        project,
+        credentials,
+        credential_source: source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::credentials::{
+        Secret, ENV_AK, ENV_AUTH_TOKEN, ENV_IAM_ENDPOINT, ENV_PROJECT_ID, ENV_SK,
+    };
+    use crate::settings::tests::env_of;
+
+    fn flags(region: Option<&str>, endpoint: Option<&str>) -> TargetFlags {
+        TargetFlags {
+            region: region.map(str::to_string),
+            endpoint: endpoint.map(str::to_string),
+            ..TargetFlags::default()
+        }
+    }
+
+    const KEYS: &[(&str, &str)] = &[(ENV_AK, "ak"), (ENV_SK, "sk")];
+
+    fn home_with_file(content: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".huaweicloud")).unwrap();
+        std::fs::write(dir.path().join(".huaweicloud/credentials"), content).unwrap();
+        dir
+    }
+
+    fn lookup(region: &str, iam: &str) -> Project {
+        Project::LookUp {
+            region: region.into(),
+            iam_endpoint: iam.into(),
+        }
+    }
+
+    #[test]
+    fn endpoint_from_region() {
+        let t = resolve_target(flags(Some("cn-north-4"), None), &env_of(KEYS), None).unwrap();
+        assert_eq!(t.endpoint, "https://modelarts.cn-north-4.myhuaweicloud.com");
+        assert_eq!(
+            t.project,
+            lookup("cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com")
+        );
+        assert_eq!(t.credential_source, CredentialSource::Environment);
+    }
+
+    #[test]
+    fn endpoint_flag_beats_region_and_the_environment() {
+        let env = env_of(&[
+            (ENV_AK, "ak"),
+            (ENV_SK, "sk"),
+            ("POOLCTL_ENDPOINT", "http://env.example:1"),
+        ]);
+        let t = resolve_target(
+            flags(Some("mars-north-1"), Some("http://127.0.0.1:8765/")),
+            &env,
+            None,
+        )
+        .unwrap();
+        // An explicit endpoint needs no table entry.
+        assert_eq!(t.endpoint, "http://127.0.0.1:8765");
+        assert_eq!(
+            t.project,
+            lookup("mars-north-1", "https://iam.mars-north-1.myhuaweicloud.com")
+        );
+        // Without the flag, the variable beats the region.
+        let t = resolve_target(flags(Some("cn-north-4"), None), &env, None).unwrap();
+        assert_eq!(t.endpoint, "http://env.example:1");
+    }
+
+    #[test]
+    fn unknown_region_without_endpoint_is_usage() {
+        let err =
+            resolve_target(flags(Some("mars-north-1"), None), &env_of(KEYS), None).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        assert!(err.hint().unwrap().contains("ap-southeast-1"));
+    }
+
+    #[test]
+    fn no_region_and_no_endpoint_is_usage() {
+        let err = resolve_target(flags(None, None), &env_of(KEYS), None).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        let text = err.to_string();
+        assert!(
+            text.contains("--region") && text.contains("--endpoint"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bad_endpoint_url_is_usage() {
+        let err = resolve_target(
+            flags(None, Some("modelarts.example.com")),
+            &env_of(KEYS),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+    }
+
+    #[test]
+    fn project_id_precedence() {
+        let home = home_with_file("[basic]\nak=a\nsk=s\nproject_id=file\n");
+        let base = || flags(Some("cn-north-4"), None);
+        let id = |t: Target| match t.project {
+            Project::Id(id) => id,
+            other => panic!("{other:?}"),
+        };
+        // The file alone.
+        let t = resolve_target(base(), &env_of(&[]), Some(home.path())).unwrap();
+        assert_eq!(id(t), "file");
+        // HUAWEICLOUD_SDK_PROJECT_ID beats the file.
+        let env = env_of(&[(ENV_PROJECT_ID, "sdkenv")]);
+        let t = resolve_target(base(), &env, Some(home.path())).unwrap();
+        assert_eq!(id(t), "sdkenv");
+        // POOLCTL_PROJECT_ID beats both.
+        let env = env_of(&[(ENV_PROJECT_ID, "sdkenv"), ("POOLCTL_PROJECT_ID", "ours")]);
+        let t = resolve_target(base(), &env, Some(home.path())).unwrap();
+        assert_eq!(id(t), "ours");
+        // --project-id beats everything.
+        let t = resolve_target(
+            TargetFlags {
+                project_id: Some("flag".into()),
+                ..base()
+            },
+            &env,
+            Some(home.path()),
+        )
+        .unwrap();
+        assert_eq!(id(t), "flag");
+    }
+
+    #[test]
+    fn iam_endpoint_precedence() {
+        let home = home_with_file("[basic]\nak=a\nsk=s\niam_endpoint=https://iam.file/\n");
+        let base = || flags(Some("cn-north-4"), None);
+        let t = resolve_target(base(), &env_of(&[]), Some(home.path())).unwrap();
+        assert_eq!(t.project, lookup("cn-north-4", "https://iam.file"));
+        let env = env_of(&[(ENV_IAM_ENDPOINT, "https://iam.sdkenv")]);
+        let t = resolve_target(base(), &env, Some(home.path())).unwrap();
+        assert_eq!(t.project, lookup("cn-north-4", "https://iam.sdkenv"));
+        let env = env_of(&[
+            (ENV_IAM_ENDPOINT, "https://iam.sdkenv"),
+            ("POOLCTL_IAM_ENDPOINT", "https://iam.ours"),
+        ]);
+        let t = resolve_target(base(), &env, Some(home.path())).unwrap();
+        assert_eq!(t.project, lookup("cn-north-4", "https://iam.ours"));
+        let t = resolve_target(
+            TargetFlags {
+                iam_endpoint: Some("https://iam.flag".into()),
+                ..base()
+            },
+            &env,
+            Some(home.path()),
+        )
+        .unwrap();
+        assert_eq!(t.project, lookup("cn-north-4", "https://iam.flag"));
+        // Nothing given: derived from the region.
+        let t = resolve_target(base(), &env_of(KEYS), None).unwrap();
+        assert_eq!(
+            t.project,
+            lookup("cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com")
+        );
+    }
+
+    #[test]
+    fn no_project_and_no_region_is_usage() {
+        let err = resolve_target(flags(None, Some("http://127.0.0.1:1")), &env_of(KEYS), None)
+            .unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        assert!(err.hint().unwrap().contains("--project-id"));
+        // With a project id, no region is needed.
+        let t = resolve_target(
+            TargetFlags {
+                project_id: Some("p".into()),
+                ..flags(None, Some("http://127.0.0.1:1"))
+            },
+            &env_of(KEYS),
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.project, Project::Id("p".into()));
+    }
+
+    #[test]
+    fn token_auth_target() {
+        let t = resolve_target(
+            flags(Some("cn-north-4"), None),
+            &env_of(&[(ENV_AUTH_TOKEN, "tok"), (ENV_AK, "a"), (ENV_SK, "s")]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.credentials, Credentials::Token(Secret::new("tok")));
+    }
+
+    #[test]
+    fn missing_credentials_come_after_usage_checks() {
+        let home = tempfile::tempdir().unwrap();
+        let err = resolve_target(flags(None, None), &env_of(&[]), Some(home.path())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        let err = resolve_target(
+            flags(Some("cn-north-4"), None),
+            &env_of(&[]),
+            Some(home.path()),
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_status().code(), 4);
+        assert!(matches!(err, Error::NoCredentials { .. }));
+    }
+
+    #[test]
+    fn target_debug_has_no_secret() {
+        let t = resolve_target(
+            flags(Some("cn-north-4"), None),
+            &env_of(&[(ENV_AK, "a"), (ENV_SK, "SK-CANARY-42")]),
+            None,
+        )
+        .unwrap();
+        assert!(!format!("{t:?}").contains("SK-CANARY-42"));
+    }
+}
