@@ -4,6 +4,7 @@
 mod common;
 
 use common::{poolctl, run};
+
 use serde_json::{json, Value};
 
 const SEED_PHYSICAL: &str = r#"{
@@ -66,11 +67,6 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
-/// Snapshots hold the temp dir as `[dir]`.
-fn scrub(text: &str, dir: &tempfile::TempDir) -> String {
-    text.replace(dir.path().to_str().unwrap(), "[dir]")
-}
-
 fn seed_with_max_count() -> Value {
     let mut v: Value = serde_saphyr::from_str(SEED_PHYSICAL).unwrap();
     v["spec"]["resources"][0]["maxCount"] = json!(1);
@@ -86,7 +82,7 @@ fn the_seed_physical_example_loads_trailing_comma_and_all() {
     let body: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(body, seed_with_max_count());
     // Key order as the reference writes it, so the body reads like the docs.
-    insta::assert_snapshot!("seed_physical_body", r.stdout);
+    assert_run_snapshot!("seed_physical_body", r);
 }
 
 #[test]
@@ -206,6 +202,7 @@ fn every_pool_flag_builds_the_body_a_manifest_would() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "m.json", &manifest.to_string());
     let r2 = run(poolctl().args(["create", "-f", &f, "--dry-run", "-o", "json"]));
+    assert_eq!(r2.code, 0, "{}", r2.stderr);
     assert_eq!(serde_json::from_str::<Value>(&r2.stdout).unwrap(), manifest);
 }
 
@@ -256,7 +253,7 @@ fn a_flag_error_names_the_flag() {
         "--dry-run",
     ]));
     assert_eq!(r.code, 2);
-    insta::assert_snapshot!("flag_error", r.stderr);
+    assert_run_snapshot!("flag_error", r);
 }
 
 #[test]
@@ -287,7 +284,7 @@ fn several_documents_make_several_pools_and_refuse_per_pool_flags() {
 
     let r = run(poolctl().args(["create", "-f", &f, "--name", "x-pool", "--dry-run"]));
     assert_eq!(r.code, 2);
-    insta::assert_snapshot!("per_pool_flag_refused", r.stderr);
+    assert_run_snapshot!("per_pool_flag_refused", r);
 }
 
 #[test]
@@ -296,7 +293,7 @@ fn the_seed_logical_example_needs_v2() {
     let f = write(&dir, "logical.json", SEED_LOGICAL);
     let r = run(poolctl().args(["validate", "-f", &f]));
     assert_eq!(r.code, 2);
-    insta::assert_snapshot!("seed_logical_v1", scrub(&r.stdout, &dir));
+    assert_run_snapshot!("seed_logical_v1", r);
 
     let f2 = write(
         &dir,
@@ -305,7 +302,7 @@ fn the_seed_logical_example_needs_v2() {
     );
     let r = run(poolctl().args(["validate", "-f", &f2]));
     assert_eq!(r.code, 0, "{}", r.stdout);
-    insta::assert_snapshot!("seed_logical_v2", scrub(&r.stdout, &dir));
+    assert_run_snapshot!("seed_logical_v2", r);
 
     // And create sends nothing, exit 2, with the reason on stderr.
     let r = run(poolctl().args(["create", "-f", &f, "--dry-run"]));
@@ -327,7 +324,7 @@ fn the_examples_are_valid() {
     cmd.arg("validate").arg("-f").args(&files);
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    insta::assert_snapshot!("examples_valid", r.stdout);
+    assert_run_snapshot!("examples_valid", r);
 }
 
 #[test]
@@ -340,7 +337,7 @@ fn a_typo_is_caught_with_a_suggestion() {
     let f = write(&dir, "typo.yaml", &text);
     let r = run(poolctl().args(["validate", "-f", &f]));
     assert_eq!(r.code, 2);
-    insta::assert_snapshot!("typo", scrub(&r.stdout, &dir));
+    assert_run_snapshot!("typo", r);
 
     // --validate warn lets the unknown fields through, still naming them.
     let r = run(poolctl().args([
@@ -404,7 +401,7 @@ fn stdin_is_a_manifest_too() {
         .args(["create", "-f", "-", "--dry-run", "-o", "yaml"])
         .write_stdin(text));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    insta::assert_snapshot!("logical_yaml_body", r.stdout);
+    assert_run_snapshot!("logical_yaml_body", r);
 }
 
 /// Found by fuzzing (docs/fuzzing.md, fuzz/regressions/manifest/): YAML
@@ -465,7 +462,9 @@ fn secrets_are_redacted_unless_asked() {
         "-o",
         "yaml",
     ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("c2FsdGVkLWFuZC1lbmNyeXB0ZWQ="));
+    assert!(r.stdout.contains("password: <redacted>"), "{}", r.stdout);
     let r = run(poolctl().args([
         "create",
         "-f",
@@ -475,6 +474,7 @@ fn secrets_are_redacted_unless_asked() {
         "json",
         "--show-secrets",
     ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("c2FsdGVkLWFuZC1lbmNyeXB0ZWQ="));
 }
 
@@ -488,7 +488,7 @@ fn dry_run_text_is_a_summary() {
         "--dry-run",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    insta::assert_snapshot!("dry_run_text", r.stdout);
+    assert_run_snapshot!("dry_run_text", r);
 }
 
 #[test]
@@ -583,7 +583,7 @@ fn parse_errors_give_file_line_column_and_path() {
     );
     let r = run(poolctl().args(["validate", "-f", &f]));
     assert_eq!(r.code, 2);
-    insta::assert_snapshot!("parse_error", scrub(&r.stdout, &dir));
+    assert_run_snapshot!("parse_error", r);
 }
 
 #[test]
@@ -597,25 +597,16 @@ fn schema_is_json_schema_of_the_manifest() {
         .contains("json-schema.org"));
     assert!(schema["properties"]["spec"].is_object());
     assert_eq!(schema["additionalProperties"], false);
-    let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string("docs/manifest.schema.json").unwrap())
-            .unwrap();
-    assert_eq!(
-        schema, committed,
-        "docs/manifest.schema.json is stale: run `poolctl schema > docs/manifest.schema.json`"
-    );
+    // That it equals docs/manifest.schema.json is manifest::shape's unit test.
 }
 
 #[test]
-fn usage_errors_exit_2_and_help_lists_exit_codes() {
+fn usage_errors_exit_2() {
     let r = run(poolctl().args(["create", "--count", "x"]));
     assert_eq!(r.code, 2);
     let r = run(poolctl().args(["create", "--resource", "count=1"]));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("missing flavor="), "{}", r.stderr);
-    let r = run(poolctl().arg("--help"));
-    assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("130  interrupted"));
     let r = run(poolctl().args([
         "create",
         "--resource",
@@ -632,4 +623,82 @@ fn usage_errors_exit_2_and_help_lists_exit_codes() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn help_lists_commands_flags_and_exit_codes() {
+    let r = run(poolctl().arg("--help"));
+    assert_run_snapshot!("help", r);
+}
+
+/// A result that cannot be written is a failure (exit 1, said on stderr);
+/// it used to be lost with exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_result_that_cannot_be_written_is_exit_1() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let r = common::run_std(
+        common::std_poolctl()
+            .args([
+                "create",
+                "-f",
+                "examples/physical-pool.yaml",
+                "--dry-run",
+                "-o",
+                "json",
+            ])
+            .stdout(full),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot write the result to stdout"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A stderr that cannot be written to is ignored: the exit code still
+/// tells what happened (it used to abort the process, exit 134).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stderr_that_cannot_be_written_does_not_abort() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "bad.yaml", "kind: Pool\napiVersion: v2\n");
+    let r = common::run_std(
+        common::std_poolctl()
+            .args(["create", "-f", &f])
+            .stderr(full()),
+    );
+    assert_eq!(r.code, 2);
+    let r = common::run_std(
+        common::std_poolctl()
+            .args(["validate", "-f", "examples/physical-pool.yaml"])
+            .stderr(full()),
+    );
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("1 file checked: 1 ok"), "{}", r.stdout);
+}
+
+/// `poolctl ... | head -1`: the reader has gone away, and poolctl ends
+/// quietly, exit 0, as `cat` would.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let r = common::run_std(
+        common::std_poolctl()
+            .args(["completions", "zsh"])
+            .stdout(writer),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
 }

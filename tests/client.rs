@@ -1,31 +1,28 @@
 //! The client against a small scripted axum server on 127.0.0.1:0 (not a mock
-//! inside the client). The server verifies every signature with `signer`, as
-//! the gateway would, records what it saw, and follows a per-route script of
+//! inside the client). The server authenticates every request with the
+//! emulator's gateway check (`poolctl::emulator::auth`), plus what the client
+//! promises beyond it, records what it saw, and follows a per-route script of
 //! faults: a status, a reset of the connection after the request was
-//! processed, or a hang.
+//! processed (the emulator's `ConnListener`/`ConnKill`), or a hang.
 
 use std::collections::{HashMap, VecDeque};
-use std::io;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
-use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::serve::{IncomingStream, Listener};
 use axum::Router;
 use serde_json::{json, Value};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
-use poolctl::auth::signer::{self, SigningInput};
+use poolctl::auth::signer;
 use poolctl::auth::{Credentials, Secret};
 use poolctl::client::{Client, ClientEvent, Created, Observer, RetryPolicy, USER_AGENT};
+use poolctl::emulator::auth::{self as gateway, Accepted, Received};
+use poolctl::emulator::{ConnKill, ConnListener};
 use poolctl::error::Error;
 use poolctl::settings::{HttpSettings, Project, Target};
 
@@ -34,81 +31,6 @@ const SK: &str = "SK-CANARY-9f8e7d6c5b4a";
 const SECURITY_TOKEN: &str = "ST-CANARY-112233";
 const TOKEN: &str = "TOKEN-CANARY-445566";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-// ------------------------------------------------------------ the listener
-// Each connection carries a kill switch the handler can throw: the next write
-// on it fails and the socket is closed with RST, so the client sees a reset
-// after the server has processed the request.
-
-#[derive(Clone, Debug)]
-struct Conn(Arc<AtomicBool>);
-
-struct KillStream {
-    inner: TcpStream,
-    kill: Arc<AtomicBool>,
-}
-
-impl AsyncRead for KillStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for KillStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        if self.kill.load(Ordering::SeqCst) {
-            let _ = self.inner.set_zero_linger();
-            return Poll::Ready(Err(io::ErrorKind::ConnectionReset.into()));
-        }
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-struct KillListener(TcpListener);
-
-impl Listener for KillListener {
-    type Io = KillStream;
-    type Addr = Conn;
-
-    async fn accept(&mut self) -> (KillStream, Conn) {
-        loop {
-            if let Ok((inner, _)) = self.0.accept().await {
-                let kill = Arc::new(AtomicBool::new(false));
-                return (
-                    KillStream {
-                        inner,
-                        kill: kill.clone(),
-                    },
-                    Conn(kill),
-                );
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Conn> {
-        Ok(Conn(Arc::new(AtomicBool::new(false))))
-    }
-}
-
-impl Connected<IncomingStream<'_, KillListener>> for Conn {
-    fn connect_info(stream: IncomingStream<'_, KillListener>) -> Self {
-        stream.remote_addr().clone()
-    }
-}
 
 // ------------------------------------------------------------ the server
 
@@ -165,8 +87,8 @@ impl TestServer {
         let app = Router::new().fallback(handle).with_state(srv.clone());
         tokio::spawn(async move {
             let _ = axum::serve(
-                KillListener(listener),
-                app.into_make_service_with_connect_info::<Conn>(),
+                ConnListener(listener),
+                app.into_make_service_with_connect_info::<ConnKill>(),
             )
             .await;
         });
@@ -230,34 +152,8 @@ fn now() -> u64 {
         .as_secs()
 }
 
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-fn parse_query(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-/// What the gateway checks.
+/// What the gateway checks (the emulator's own check, `emulator::auth`),
+/// plus what the client promises beyond it.
 fn verify(
     srv: &Srv,
     method: &Method,
@@ -279,65 +175,54 @@ fn verify(
     if header("content-type") != Some("application/json") {
         return Err("no Content-Type: application/json".into());
     }
+    let raw_query = uri.query().unwrap_or("");
+    let pairs = gateway::query_pairs(raw_query).ok_or(format!(
+        "query `{raw_query}` has a malformed percent-encoding"
+    ))?;
     if srv.token_auth {
-        if header("x-auth-token") != Some(TOKEN) {
-            return Err("bad X-Auth-Token".into());
-        }
         if headers.contains_key("authorization") {
             return Err("token auth with an Authorization header".into());
         }
-        return Ok(());
-    }
-    let auth = header("authorization").ok_or("no Authorization")?;
-    let parsed = signer::parse_authorization(auth).ok_or("Authorization does not parse")?;
-    if parsed.access != AK {
-        return Err("wrong AK".into());
-    }
-    for must in ["content-type", "host", "x-sdk-date", "x-security-token"] {
-        if !parsed.signed_headers.iter().any(|h| h == must) {
-            return Err(format!("{must} is not signed"));
+    } else {
+        let auth = header("authorization").ok_or("no Authorization")?;
+        let parsed = signer::parse_authorization(auth).ok_or("Authorization does not parse")?;
+        for must in ["content-type", "host", "x-sdk-date", "x-security-token"] {
+            if !parsed.signed_headers.iter().any(|h| h == must) {
+                return Err(format!("{must} is not signed"));
+            }
+        }
+        if headers.contains_key("x-project-id")
+            && !parsed.signed_headers.iter().any(|h| h == "x-project-id")
+        {
+            return Err("x-project-id sent but not signed".into());
+        }
+        if header("x-security-token") != Some(SECURITY_TOKEN) {
+            return Err("bad X-Security-Token".into());
+        }
+        if signer::canonical_query(&pairs) != raw_query {
+            return Err(format!("query `{raw_query}` is not sent in canonical form"));
         }
     }
-    if headers.contains_key("x-project-id")
-        && !parsed.signed_headers.iter().any(|h| h == "x-project-id")
-    {
-        return Err("x-project-id sent but not signed".into());
-    }
-    if header("x-security-token") != Some(SECURITY_TOKEN) {
-        return Err("bad X-Security-Token".into());
-    }
-    let date = header("x-sdk-date").ok_or("no X-Sdk-Date")?;
-    let at = poolctl::time::unix_from_sdk_date(date).ok_or("bad X-Sdk-Date")?;
-    if now().abs_diff(at) > 15 * 60 {
-        return Err("X-Sdk-Date outside the 15-minute window".into());
-    }
-    let signed: Vec<(String, String)> = parsed
-        .signed_headers
-        .iter()
-        .map(|n| {
-            Ok((
-                n.clone(),
-                header(n).ok_or(format!("signed {n} missing"))?.to_string(),
-            ))
-        })
-        .collect::<Result<_, String>>()?;
-    let raw_query = uri.query().unwrap_or("");
-    let pairs = parse_query(raw_query);
-    if signer::canonical_query(&pairs) != raw_query {
-        return Err(format!("query `{raw_query}` is not sent in canonical form"));
-    }
-    let input = SigningInput {
+    // The AK, the signed headers being present, the 15-minute X-Sdk-Date
+    // window and the signature (or, for token auth, the X-Auth-Token), as
+    // the emulator checks them.
+    let path = gateway::decode_path(uri.path()).ok_or(format!(
+        "path `{}` has a malformed percent-encoding",
+        uri.path()
+    ))?;
+    let received = Received {
         method: method.as_str(),
-        path: uri.path(),
+        path: &path,
         query: &pairs,
-        headers: &signed,
+        headers,
         body,
     };
-    let expected = signer::parse_authorization(&signer::authorization(&input, AK, SK)).unwrap();
-    if !signer::constant_time_eq(expected.signature.as_bytes(), parsed.signature.as_bytes()) {
-        return Err("signature mismatch".into());
-    }
-    Ok(())
+    let accepted = Accepted {
+        ak: AK,
+        sk: SK,
+        token: srv.token_auth.then_some(TOKEN),
+    };
+    gateway::authenticate(&received, &accepted, now()).map_err(|r| r.error_msg())
 }
 
 fn error(status: u16, code: &str, msg: &str) -> Response {
@@ -366,7 +251,7 @@ fn ok_json(status: u16, v: &Value) -> Response {
 
 async fn handle(
     State(srv): State<Arc<Srv>>,
-    ConnectInfo(conn): ConnectInfo<Conn>,
+    ConnectInfo(conn): ConnectInfo<ConnKill>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -466,7 +351,7 @@ async fn handle(
             }
         }
         "list" => {
-            let pairs = parse_query(uri.query().unwrap_or(""));
+            let pairs = gateway::query_pairs(uri.query().unwrap_or("")).unwrap_or_default();
             let selector = pairs
                 .iter()
                 .find(|(k, _)| k == "labelSelector")
@@ -511,7 +396,7 @@ async fn handle(
             &json!({"kind": "List", "items": [{"metadata": {"name": "modelarts.vm.cpu.8ud"}}]}),
         ),
         "projects" => {
-            let pairs = parse_query(uri.query().unwrap_or(""));
+            let pairs = gateway::query_pairs(uri.query().unwrap_or("")).unwrap_or_default();
             let name = pairs
                 .iter()
                 .find(|(k, _)| k == "name")
@@ -529,7 +414,9 @@ async fn handle(
         _ => error(404, "APIG.0101", "no such API"),
     };
     if reset {
-        conn.0.store(true, Ordering::SeqCst);
+        // The next write fails and the socket closes with RST: the client
+        // sees a reset after the server has processed the request.
+        conn.kill();
         return Response::new(Body::from("never sent"));
     }
     response

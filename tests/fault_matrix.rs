@@ -8,7 +8,6 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{run, Emulator};
-use serde_json::Value;
 
 struct Case {
     name: &'static str,
@@ -142,16 +141,7 @@ const CASES: &[Case] = &[
 ];
 
 fn pool_count(emu: &Emulator, name: &str) -> usize {
-    let r = run(emu.poolctl().args([
-        "list",
-        "-o",
-        "json",
-        "-l",
-        &format!("os.modelarts/name={name}"),
-    ]));
-    assert_eq!(r.code, 0, "list: {}", r.stderr);
-    let list: Value = serde_json::from_str(&r.stdout).unwrap();
-    list["items"].as_array().unwrap().len()
+    common::pools_named(emu, name).len()
 }
 
 /// Pools named `name`, counted by a fault-free emulator on the same state file.

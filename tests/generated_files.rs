@@ -36,3 +36,26 @@ fn completions_and_man_page_match_the_cli() {
         stale.join(", ")
     );
 }
+
+/// docs/exit-codes.md lists exactly the codes of the table that `--help`
+/// and the man page are generated from, each with the same meaning.
+#[test]
+fn the_exit_code_page_matches_the_table() {
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/exit-codes.md"),
+    )
+    .unwrap();
+    let rows: Vec<(u8, String)> = page
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let code = cells.get(1)?.parse().ok()?;
+            Some((code, cells.get(2)?.to_string()))
+        })
+        .collect();
+    let table: Vec<(u8, String)> = poolctl::exit::TABLE
+        .iter()
+        .map(|c| (c.code, c.meaning.to_string()))
+        .collect();
+    assert_eq!(rows, table, "docs/exit-codes.md and src/exit.rs differ");
+}

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use assert_cmd::Command;
+use serde_json::Value;
 
 /// Removes every setting a developer's shell could leak into a test.
 fn clean_env(cmd: &mut StdCommand) {
@@ -40,6 +41,74 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl Run {
+    /// Exit code, stdout and stderr as one text: one snapshot holds all three.
+    pub fn transcript(&self) -> String {
+        let end = |s: &str| {
+            if s.is_empty() || s.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            }
+        };
+        format!(
+            "exit: {}\n--- stdout\n{}{}--- stderr\n{}{}",
+            self.code,
+            self.stdout,
+            end(&self.stdout),
+            self.stderr,
+            end(&self.stderr)
+        )
+    }
+}
+
+/// What differs from run to run, made stable for snapshots: ports,
+/// generated pool ids, the emulator's made-up credentials and project ids,
+/// times, ages, request ids and temporary directories. Applied in this
+/// order. (Elapsed times in progress lines are not filtered: snapshots of
+/// waits run with `-q`.)
+pub fn filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (r"request id:? \S+", "request id: [request-id]"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+        // The emulator's made-up resource ids.
+        (r"\bmaos-([a-z0-9-]+)-[a-z0-9]{5}\b", "maos-$1-[rid]"),
+        (r"\b(maos\.[a-z0-9.]+)\.\d+\b", "$1.[rid]"),
+        (r"-[0-9a-f]{32}\b", "-[id]"),
+        (r"\b[0-9a-f]{32}\b", "[project]"),
+        (r"\bEMU[0-9A-F]{17}\b", "[ak]"),
+        (r"\b[A-Za-z0-9]{40}\b", "[sk]"),
+        (
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})",
+            "[time]",
+        ),
+        (r"\b\d+[smhd] ago\b", "[age] ago"),
+        (r"(?m)(  )\d+[smhd]$", "$1[age]"),
+        (r"/tmp/[^/\s]+", "[tmp]"),
+    ]
+}
+
+/// One snapshot of a run's exit code, stdout and stderr, with [`filters`].
+#[macro_export]
+macro_rules! assert_run_snapshot {
+    ($name:expr, $run:expr) => {
+        insta::with_settings!({ filters => $crate::common::filters() }, {
+            insta::assert_snapshot!($name, $run.transcript());
+        })
+    };
+}
+
+/// [`run`] for a std command, whose stdout or stderr a test may point
+/// somewhere of its own (a full disk, a closed pipe): those are not captured.
+pub fn run_std(cmd: &mut StdCommand) -> Run {
+    let out = cmd.stdin(Stdio::null()).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 pub fn run(cmd: &mut Command) -> Run {
@@ -120,6 +189,20 @@ impl Emulator {
         }
         cmd
     }
+}
+
+/// The pools whose name label is `name`, as `list -o json` gives them.
+pub fn pools_named(emu: &Emulator, name: &str) -> Vec<Value> {
+    let r = run(emu.poolctl().args([
+        "list",
+        "-o",
+        "json",
+        "-l",
+        &format!("os.modelarts/name={name}"),
+    ]));
+    assert_eq!(r.code, 0, "list: {}", r.stderr);
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    list["items"].as_array().unwrap().clone()
 }
 
 impl Drop for Emulator {
