@@ -2,7 +2,7 @@
 //! handling (made when first needed, so local commands never pay for it),
 //! and, made on first use, a session with the service.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +25,7 @@ pub struct Context {
     pub waiting: Waiting,
     http: HttpSettings,
     /// Taken when the session is made.
-    service: Mutex<Option<Service>>,
+    service: Cell<Option<Service>>,
     runtime: OnceCell<(Runtime, watch::Receiver<Option<Signal>>)>,
     session: tokio::sync::OnceCell<Session>,
 }
@@ -42,7 +42,7 @@ impl Context {
             printer,
             waiting: Waiting::default(),
             http: global.http,
-            service: Mutex::new(Some(global.service)),
+            service: Cell::new(Some(global.service)),
             runtime: OnceCell::new(),
             session: tokio::sync::OnceCell::new(),
         }
@@ -99,12 +99,7 @@ impl Context {
     }
 
     async fn connect(&self) -> Result<Session, Error> {
-        let service = self
-            .service
-            .lock()
-            .ok()
-            .and_then(|mut s| s.take())
-            .unwrap_or(Service::None);
+        let service = self.service.take().unwrap_or(Service::None);
         let (target, emulator) = match service {
             Service::Remote(target) => (target?, None),
             Service::Emulator { provision_time } => {
@@ -206,37 +201,32 @@ async fn next_signal(signals: &mut watch::Receiver<Option<Signal>>) -> Signal {
 /// The pools being waited on, by the name the user knows them by, for the
 /// resume hint of a signal. A wait that a signal cut short stays listed.
 #[derive(Debug, Clone, Default)]
-pub struct Waiting(Arc<Mutex<Vec<(String, Goal, usize)>>>);
+pub struct Waiting(Arc<Mutex<Vec<(String, Goal)>>>);
 
 impl Waiting {
-    /// Lists `name`; the same name and goal listed twice is listed once.
     pub fn add(&self, name: &str, goal: Goal) {
         if let Ok(mut w) = self.0.lock() {
-            match w.iter_mut().find(|(n, g, _)| n == name && *g == goal) {
-                Some(entry) => entry.2 += 1,
-                None => w.push((name.to_string(), goal, 1)),
-            }
+            w.push((name.to_string(), goal));
         }
     }
 
-    /// Unlists what [`Waiting::add`] listed, once the wait has ended.
+    /// Unlists one [`Waiting::add`] of `name`, once that wait has ended.
     pub fn remove(&self, name: &str, goal: Goal) {
         if let Ok(mut w) = self.0.lock() {
-            if let Some(entry) = w.iter_mut().find(|(n, g, _)| n == name && *g == goal) {
-                entry.2 -= 1;
+            if let Some(at) = w.iter().position(|(n, g)| n == name && *g == goal) {
+                w.remove(at);
             }
-            w.retain(|(_, _, count)| *count > 0);
         }
     }
 
+    /// How to resume each wait still listed, each pool and goal once.
     pub fn resume_hint(&self) -> Option<String> {
-        let listed: Vec<(String, Goal)> = self
-            .0
-            .lock()
-            .ok()?
-            .iter()
-            .map(|(n, g, _)| (n.clone(), *g))
-            .collect();
+        let mut listed: Vec<(String, Goal)> = Vec::new();
+        for entry in self.0.lock().ok()?.iter() {
+            if !listed.contains(entry) {
+                listed.push(entry.clone());
+            }
+        }
         wait::resume_hint(&listed)
     }
 }

@@ -243,7 +243,7 @@ fn report(
     results: Vec<(usize, String, Result<Fetched, Error>)>,
     show_secrets: bool,
 ) -> Result<ExitStatus, Error> {
-    if let [(_, _, _)] = results.as_slice() {
+    if results.len() == 1 {
         let (_, _, result) = results.into_iter().next().expect("one result");
         printer.pools(&[result?], show_secrets)?;
         return Ok(ExitStatus::Success);
