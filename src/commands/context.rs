@@ -26,8 +26,10 @@ pub struct Context {
     http: HttpSettings,
     /// Taken when the session is made.
     service: Cell<Option<Service>>,
-    runtime: OnceCell<(Runtime, watch::Receiver<Option<Signal>>)>,
+    // Fields drop in this order: the session (client, emulator) before the
+    // runtime it was made on.
     session: tokio::sync::OnceCell<Session>,
+    runtime: OnceCell<(Runtime, watch::Receiver<Option<Signal>>)>,
 }
 
 /// A client ready to use, and the emulator it talks to with `--emulator`.
@@ -43,8 +45,8 @@ impl Context {
             waiting: Waiting::default(),
             http: global.http,
             service: Cell::new(Some(global.service)),
-            runtime: OnceCell::new(),
             session: tokio::sync::OnceCell::new(),
+            runtime: OnceCell::new(),
         }
     }
 

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::context::Context;
 use super::follow::Follower;
 use super::Command;
@@ -12,7 +10,7 @@ use crate::client::{Client, Fetched};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::manifest::{self, Document};
-use crate::output::{plural, Format, Printer};
+use crate::output::{plural, Printer};
 use crate::settings::{CreateSettings, IfExists};
 use crate::validate::validate;
 use crate::wait::Goal;
@@ -28,7 +26,7 @@ impl Command for CreateSettings {
             return Ok(ExitStatus::Usage);
         };
         if self.dry_run {
-            dry_run(&self, &docs, &ctx.printer)?;
+            ctx.printer.dry_run(&docs, self.show_secrets)?;
             return Ok(ExitStatus::Success);
         }
         ctx.block_on(submit_all(&self, docs, ctx))
@@ -73,70 +71,6 @@ fn nothing_sent(printer: &Printer, problems: usize) {
         "{problems} {} found; nothing was sent",
         plural(problems, "problem", "problems")
     ));
-}
-
-/// The body exactly as it would be sent: `--dry-run` prints what is signed.
-fn body(doc: &Document) -> Value {
-    serde_json::to_value(&doc.request).unwrap_or(Value::Null)
-}
-
-fn dry_run(s: &CreateSettings, docs: &[Document], printer: &Printer) -> Result<(), Error> {
-    match printer.format {
-        Format::Json | Format::Yaml => {
-            let bodies: Vec<Value> = docs
-                .iter()
-                .map(|d| {
-                    let mut v = body(d);
-                    if !s.show_secrets {
-                        crate::redact::passwords(&mut v);
-                    }
-                    v
-                })
-                .collect();
-            printer.values(&bodies)
-        }
-        Format::Text => printer.result(&dry_run_text(docs)),
-    }
-}
-
-/// A short human summary of what would be created.
-fn dry_run_text(docs: &[Document]) -> String {
-    let mut out = String::new();
-    for doc in docs {
-        let req = &doc.request;
-        let spec = req.spec.clone().unwrap_or_default();
-        let name = req.display_name().unwrap_or("?");
-        let kind = spec.pool_type.as_deref().unwrap_or("?");
-        out += &format!("pool {name} ({kind})\n");
-        for r in spec.resources.iter().flatten() {
-            let max = match (r.count, r.max_count) {
-                (Some(c), Some(m)) if c != m => format!(" (up to {m})"),
-                _ => String::new(),
-            };
-            out += &format!(
-                "  {} x {}{max}\n",
-                r.count.unwrap_or_default(),
-                r.flavor.as_deref().unwrap_or("?")
-            );
-        }
-        if let Some(net) = &spec.network {
-            if let Some(n) = &net.name {
-                out += &format!("  network: {n}\n");
-            }
-            if let (Some(v), Some(s)) = (&net.vpc_id, &net.subnet_id) {
-                out += &format!("  vpc: {v}, subnet: {s} (privileged)\n");
-            }
-        }
-        if let Some(scope) = spec.scope.as_ref().filter(|s| !s.is_empty()) {
-            out += &format!("  scope: {}\n", scope.join(", "));
-        }
-    }
-    let n = docs.len();
-    out += &format!(
-        "dry run: {n} {} validated; nothing was sent (-o json or -o yaml prints the request body)",
-        plural(n, "pool", "pools")
-    );
-    out
 }
 
 /// One pool to submit.

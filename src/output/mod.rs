@@ -4,6 +4,7 @@
 
 pub mod pools;
 pub mod progress;
+mod report;
 
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
