@@ -84,8 +84,8 @@ pub enum Error {
         resume: Option<String>,
     },
 
-    /// The result could not be written to stdout. A closed pipe
-    /// (`poolctl list | head -1`) is not a failure: `main` ends quietly.
+    /// The result could not be written to stdout (a closed pipe is not a
+    /// failure: the printer drops the rest of the result).
     #[error("cannot write the result to stdout: {0}")]
     Output(std::io::Error),
 
@@ -122,11 +122,6 @@ impl Error {
             Error::Interrupted { signal, .. } => signal.status(),
             Error::Output(_) | Error::Internal(_) => ExitStatus::Internal,
         }
-    }
-
-    /// Whether this is stdout closed by its reader, which ends a run quietly.
-    pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// A line that tells the user what to do next, where one helps.
@@ -245,7 +240,5 @@ mod tests {
         for (err, code) in cases {
             assert_eq!(err.exit_status().code(), code, "{err:?}");
         }
-        assert!(Error::Output(std::io::ErrorKind::BrokenPipe.into()).is_broken_pipe());
-        assert!(!Error::Output(std::io::ErrorKind::StorageFull.into()).is_broken_pipe());
     }
 }

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,12 +13,16 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            // --help and --version are not errors; every other parse error is usage.
-            let status = if e.use_stderr() {
-                ExitStatus::Usage
-            } else {
-                ExitStatus::Success
+            let printed = e.print();
+            // --help and --version are results, and a result that cannot be
+            // written is a failure; every parse error is usage.
+            let status = match printed {
+                _ if e.use_stderr() => ExitStatus::Usage,
+                Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(std::io::stderr(), "error: cannot write the help: {err}");
+                    ExitStatus::Internal
+                }
+                _ => ExitStatus::Success,
             };
             return ExitCode::from(status.code());
         }
@@ -36,9 +41,6 @@ fn main() -> ExitCode {
     });
     let status = match outcome {
         Ok(status) => status,
-        // The reader of stdout went away (`poolctl list | head -1`): nothing
-        // is wrong, and there is no one left to tell.
-        Err(e) if e.is_broken_pipe() => ExitStatus::Success,
         Err(e) => {
             printer.error(&e);
             e.exit_status()

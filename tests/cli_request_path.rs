@@ -688,17 +688,44 @@ fn a_stderr_that_cannot_be_written_does_not_abort() {
     assert!(r.stdout.contains("1 file checked: 1 ok"), "{}", r.stdout);
 }
 
-/// `poolctl ... | head -1`: the reader has gone away, and poolctl ends
-/// quietly, exit 0, as `cat` would.
+/// `poolctl ... | head -1`: the reader has gone away. poolctl says nothing
+/// of it and ends with the status it would have had, so `set -o pipefail`
+/// still sees an invalid manifest (it used to exit 0).
 #[test]
-fn a_closed_pipe_ends_quietly() {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
+fn a_closed_pipe_ends_quietly_with_the_status_of_the_run() {
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
     let r = common::run_std(
         common::std_poolctl()
             .args(["completions", "zsh"])
-            .stdout(writer),
+            .stdout(closed()),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "bad.yaml", "kind: Pool\napiVersion: v2\n");
+    let r = common::run_std(
+        common::std_poolctl()
+            .args(["validate", "-f", &f])
+            .stdout(closed()),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+/// `--help` is a result too: one that cannot be written is exit 1 (it used
+/// to be 0).
+#[cfg(target_os = "linux")]
+#[test]
+fn help_that_cannot_be_written_is_exit_1() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let r = common::run_std(common::std_poolctl().arg("--help").stdout(full));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot write the help"), "{}", r.stderr);
 }

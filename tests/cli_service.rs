@@ -348,6 +348,90 @@ fn a_signal_during_a_wait_exits_with_its_code_and_leaves_the_pool() {
     }
 }
 
+/// Spawns `poolctl ARGS` with the emulator's exports (none for
+/// `--emulator`), sends `signal` after `after`, and returns the run.
+#[cfg(unix)]
+fn signalled(emu: Option<&Emulator>, args: &[&str], after: Duration, signal: &str) -> common::Run {
+    let mut cmd = std_poolctl();
+    for (k, v) in emu.map(|e| e.exports.as_slice()).unwrap_or_default() {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let status = StdCommand::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A signal while the create request is in flight: the pool may exist, and
+/// the message says how to check (it used to say only "terminated").
+#[cfg(unix)]
+#[test]
+fn a_signal_during_the_create_request_says_the_pool_may_exist() {
+    let emu = Emulator::start(&["--faults", "post:latency=5s*1"]);
+    let r = signalled(
+        Some(&emu),
+        &[
+            "create",
+            "-f",
+            "examples/physical-pool.yaml",
+            "--name",
+            "pool-inflight",
+            "--wait",
+        ],
+        Duration::from_millis(1500),
+        "TERM",
+    );
+    assert_eq!(r.code, 143, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "the create of pool pool-inflight was sent and its answer not seen, \
+             so the pool may exist; check with: poolctl get pool-inflight"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// With `--emulator` the pools end with the process: no resume hint that
+/// cannot work.
+#[cfg(unix)]
+#[test]
+fn a_signal_with_the_in_process_emulator_says_nothing_is_left() {
+    let r = signalled(
+        None,
+        &[
+            "create",
+            "-f",
+            "examples/physical-pool.yaml",
+            "--emulator",
+            "--wait",
+        ],
+        Duration::from_millis(1500),
+        "INT",
+    );
+    assert_eq!(r.code, 130, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("nothing is left to resume"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("poolctl wait"), "{}", r.stderr);
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_emulator_cleanly() {

@@ -187,6 +187,24 @@ fn bad_settings_are_usage_errors() {
         "--emulator",
     ]));
     assert_run_snapshot!("show_settings_bad_variable", r);
+    // HTTP settings count only for commands that talk to the service (a
+    // wrong retry knob used to stop `validate` too).
+    let r = run(poolctl().env("POOLCTL_RETRY_MIN_DELAY", "soon").args([
+        "validate",
+        "-f",
+        "examples/physical-pool.yaml",
+        "--request-timeout",
+        "0s",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(poolctl().args(["list", "--emulator", "--request-timeout", "0s"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--request-timeout must be more than 0"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("--emulator: talking"), "{}", r.stderr);
     let r = run(poolctl().args(["emulator", "--listen", "nowhere"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--listen `nowhere`"), "{}", r.stderr);

@@ -312,9 +312,6 @@ impl Client {
                 )),
             ),
         };
-        if http.request_timeout.is_zero() {
-            return Err(Error::usage("--request-timeout must be more than 0"));
-        }
         // Give up connecting a little before the whole request times out, so
         // a connection that never came up is known not to have carried the
         // request (which matters for POST).

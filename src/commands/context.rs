@@ -16,16 +16,18 @@ use crate::error::Error;
 use crate::exit::Signal;
 use crate::output::progress::ClientNotes;
 use crate::output::Printer;
-use crate::settings::{GlobalSettings, HttpSettings, Project, Service, Target};
+use crate::settings::{GlobalSettings, Project, Service, Target};
 use crate::wait::{self, Goal};
 
 /// The global settings folded into what commands use.
 pub struct Context {
     pub printer: Printer,
     pub waiting: Waiting,
-    http: HttpSettings,
     /// Taken when the session is made.
     service: Cell<Option<Service>>,
+    /// The session's service is an emulator inside this process, which ends
+    /// with it: there is nothing to resume after a signal.
+    in_process: Cell<bool>,
     // Fields drop in this order: the session (client, emulator) before the
     // runtime it was made on.
     session: tokio::sync::OnceCell<Session>,
@@ -43,8 +45,8 @@ impl Context {
         Context {
             printer,
             waiting: Waiting::default(),
-            http: global.http,
             service: Cell::new(Some(global.service)),
+            in_process: Cell::new(false),
             session: tokio::sync::OnceCell::new(),
             runtime: OnceCell::new(),
         }
@@ -75,10 +77,21 @@ impl Context {
                 result = work => result,
                 signal = next_signal(&mut signals) => Err(Error::Interrupted {
                     signal,
-                    resume: self.waiting.resume_hint(),
+                    resume: self.resume_hint(),
                 }),
             }
         })
+    }
+
+    fn resume_hint(&self) -> Option<String> {
+        if self.in_process.get() {
+            return Some(
+                "the in-process emulator (--emulator) ended with this run, and its pools \
+                 with it: nothing is left to resume"
+                    .into(),
+            );
+        }
+        self.waiting.resume_hint()
     }
 
     /// Runs `work`, which handles signals itself through [`Context::signalled`]
@@ -102,15 +115,19 @@ impl Context {
 
     async fn connect(&self) -> Result<Session, Error> {
         let service = self.service.take().unwrap_or(Service::None);
-        let (target, emulator) = match service {
-            Service::Remote(target) => (target?, None),
-            Service::Emulator { provision_time } => {
+        let (target, http, emulator) = match service {
+            Service::Remote { target, http } => (target?, http, None),
+            Service::Emulator {
+                provision_time,
+                http,
+            } => {
                 let (target, emu) = start_emulator(provision_time).await?;
+                self.in_process.set(true);
                 self.printer.info(&format!(
                     "note: --emulator: talking to a local emulator at {}; nothing reaches a cloud",
                     target.endpoint
                 ));
-                (target, Some(emu))
+                (target, http, Some(emu))
             }
             Service::None => {
                 return Err(Error::Internal(anyhow::anyhow!(
@@ -125,7 +142,7 @@ impl Context {
             ));
         }
         let notes = Arc::new(ClientNotes::new(&self.printer));
-        let mut client = Client::new(&target, &self.http, notes)?;
+        let mut client = Client::new(&target, &http, notes)?;
         client.ensure_project().await?;
         Ok(Session {
             client: Arc::new(client),
@@ -200,36 +217,67 @@ async fn next_signal(signals: &mut watch::Receiver<Option<Signal>>) -> Signal {
     }
 }
 
-/// The pools being waited on, by the name the user knows them by, for the
-/// resume hint of a signal. A wait that a signal cut short stays listed.
+/// Something a signal may cut short, and that the user may want to pick up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// A create request was sent and its answer not yet seen.
+    Create,
+    /// A wait for the pool to reach the goal.
+    Wait(Goal),
+}
+
+/// What is pending, by the name the user knows each pool by, for the
+/// resume hint of a signal. What a signal cut short stays listed.
 #[derive(Debug, Clone, Default)]
-pub struct Waiting(Arc<Mutex<Vec<(String, Goal)>>>);
+pub struct Waiting(Arc<Mutex<Vec<(String, Pending)>>>);
 
 impl Waiting {
-    pub fn add(&self, name: &str, goal: Goal) {
+    pub fn add(&self, name: &str, pending: Pending) {
         if let Ok(mut w) = self.0.lock() {
-            w.push((name.to_string(), goal));
+            w.push((name.to_string(), pending));
         }
     }
 
-    /// Unlists one [`Waiting::add`] of `name`, once that wait has ended.
-    pub fn remove(&self, name: &str, goal: Goal) {
+    /// Unlists one [`Waiting::add`] of `name`, once it has ended.
+    pub fn remove(&self, name: &str, pending: Pending) {
         if let Ok(mut w) = self.0.lock() {
-            if let Some(at) = w.iter().position(|(n, g)| n == name && *g == goal) {
+            if let Some(at) = w.iter().position(|(n, p)| n == name && *p == pending) {
                 w.remove(at);
             }
         }
     }
 
-    /// How to resume each wait still listed, each pool and goal once.
+    /// What to do about each thing still listed, each pool once.
     pub fn resume_hint(&self) -> Option<String> {
-        let mut listed: Vec<(String, Goal)> = Vec::new();
-        for entry in self.0.lock().ok()?.iter() {
-            if !listed.contains(entry) {
-                listed.push(entry.clone());
+        let listed = self.0.lock().ok()?.clone();
+        let mut creates: Vec<&str> = Vec::new();
+        let mut waits: Vec<(String, Goal)> = Vec::new();
+        for (name, pending) in &listed {
+            match pending {
+                Pending::Create if !creates.contains(&name.as_str()) => creates.push(name),
+                Pending::Wait(goal) if !waits.contains(&(name.clone(), *goal)) => {
+                    waits.push((name.clone(), *goal))
+                }
+                _ => {}
             }
         }
-        wait::resume_hint(&listed)
+        let in_flight = match creates.as_slice() {
+            [] => None,
+            [one] => Some(format!(
+                "the create of pool {one} was sent and its answer not seen, so the pool may \
+                 exist; check with: poolctl get {one}"
+            )),
+            several => Some(format!(
+                "the creates of pools {} were sent and their answers not seen, so the pools \
+                 may exist; check with: poolctl list",
+                several.join(", ")
+            )),
+        };
+        let parts: Vec<String> = in_flight
+            .into_iter()
+            .chain(wait::resume_hint(&waits))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 }
 
@@ -239,16 +287,39 @@ mod tests {
 
     #[test]
     fn waiting_lists_each_pool_once_until_its_last_wait_ends() {
+        let running = Pending::Wait(Goal::Running);
         let w = Waiting::default();
-        w.add("a", Goal::Running);
-        w.add("a", Goal::Running);
-        w.add("b", Goal::Deleted);
+        w.add("a", running);
+        w.add("a", running);
+        w.add("b", Pending::Wait(Goal::Deleted));
         let hint = w.resume_hint().unwrap();
         assert_eq!(hint.matches("poolctl wait a").count(), 1, "{hint}");
-        w.remove("a", Goal::Running);
+        w.remove("a", running);
         assert!(w.resume_hint().unwrap().contains("poolctl wait a"));
-        w.remove("a", Goal::Running);
-        w.remove("b", Goal::Deleted);
+        w.remove("a", running);
+        w.remove("b", Pending::Wait(Goal::Deleted));
         assert_eq!(w.resume_hint(), None);
+    }
+
+    #[test]
+    fn a_create_in_flight_may_have_made_its_pool() {
+        let w = Waiting::default();
+        w.add("a", Pending::Create);
+        assert_eq!(
+            w.resume_hint().unwrap(),
+            "the create of pool a was sent and its answer not seen, so the pool may exist; \
+             check with: poolctl get a"
+        );
+        w.add("b", Pending::Create);
+        w.add("c", Pending::Wait(Goal::Running));
+        let hint = w.resume_hint().unwrap();
+        assert!(hint.contains("pools a, b were sent"), "{hint}");
+        assert!(hint.ends_with("resume with: poolctl wait c"), "{hint}");
+        w.remove("a", Pending::Create);
+        w.remove("b", Pending::Create);
+        assert!(w
+            .resume_hint()
+            .unwrap()
+            .starts_with("the pool is still being created"));
     }
 }

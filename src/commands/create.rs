@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::context::Context;
+use super::context::{Context, Pending, Waiting};
 use super::follow::Follower;
 use super::Command;
 use crate::client::{Client, Fetched};
@@ -102,12 +102,13 @@ async fn submit_all(
     for (i, job) in jobs.into_iter().enumerate() {
         let client = session.client.clone();
         let (limit, printer, follower) = (limit.clone(), ctx.printer.clone(), follower.clone());
+        let waiting = ctx.waiting.clone();
         let (wait, timeout, reuse) = (s.wait, s.wait_timeout, s.if_exists == IfExists::Reuse);
         set.spawn(async move {
             // The bound is on creates in flight, never on waits: a long
             // wait must not hold back the creation of other pools.
             let permit = limit.acquire_owned().await;
-            let submitted = submit(&client, &job, reuse, &printer).await;
+            let submitted = submit(&client, &job, reuse, &printer, &waiting).await;
             drop(permit);
             let result = match submitted {
                 Ok(f) if wait => follower
@@ -135,8 +136,13 @@ async fn submit(
     job: &Job,
     reuse: bool,
     printer: &Printer,
+    waiting: &Waiting,
 ) -> Result<Fetched, Error> {
-    Ok(match client.create_pool(&job.body, &job.display).await {
+    // Listed while the request is in flight: a signal then says the pool may exist.
+    waiting.add(&job.display, Pending::Create);
+    let created = client.create_pool(&job.body, &job.display).await;
+    waiting.remove(&job.display, Pending::Create);
+    Ok(match created {
         Ok(created) => {
             let adopted = created.is_adopted();
             let f = created.into_fetched();

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::context::{Context, Waiting};
+use super::context::{Context, Pending, Waiting};
 use crate::client::{Client, Fetched};
 use crate::error::Error;
 use crate::output::progress::Progress;
@@ -41,7 +41,7 @@ impl Follower {
         several: bool,
     ) -> Result<Option<Fetched>, Error> {
         let name = pool.metadata_name()?;
-        self.waiting.add(display, goal);
+        self.waiting.add(display, Pending::Wait(goal));
         let mut progress = Progress::new(&self.printer, display, several);
         let done = wait::until(
             self.client.as_ref(),
@@ -66,7 +66,7 @@ impl Follower {
             other => other,
         });
         drop(progress);
-        self.waiting.remove(display, goal);
+        self.waiting.remove(display, Pending::Wait(goal));
         done
     }
 }

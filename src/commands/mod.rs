@@ -17,7 +17,7 @@ mod list;
 mod validate;
 mod wait;
 
-pub use context::{Context, Session, Waiting};
+pub use context::{Context, Pending, Session, Waiting};
 
 use crate::cli;
 use crate::error::Error;

@@ -1,6 +1,6 @@
 //! `poolctl wait NAME [--for running|deleted]`: follow a pool that exists.
 
-use super::context::Context;
+use super::context::{Context, Pending};
 use super::follow::Follower;
 use super::Command;
 use crate::client::is_not_found;
@@ -12,7 +12,7 @@ use crate::wait::Goal;
 impl Command for WaitSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
         // Listed from the start, so a signal while connecting says how to resume too.
-        ctx.waiting.add(&self.name, self.goal);
+        ctx.waiting.add(&self.name, Pending::Wait(self.goal));
         let result = ctx.block_on(async {
             let session = ctx.session().await?;
             let found = match session.client.resolve_pool(&self.name).await {
@@ -31,7 +31,7 @@ impl Command for WaitSettings {
             }
             Ok(ExitStatus::Success)
         });
-        ctx.waiting.remove(&self.name, self.goal);
+        ctx.waiting.remove(&self.name, Pending::Wait(self.goal));
         result
     }
 }

@@ -7,6 +7,7 @@ pub mod progress;
 mod report;
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use indicatif::ProgressBar;
@@ -37,6 +38,8 @@ pub struct Printer {
     pub color: bool,
     /// The spinner on screen, if any: other stderr lines suspend it.
     bar: Arc<Mutex<Option<ProgressBar>>>,
+    /// The reader of stdout has gone away (`poolctl list | head -1`).
+    stdout_closed: Arc<AtomicBool>,
 }
 
 impl Printer {
@@ -49,6 +52,7 @@ impl Printer {
             interactive,
             color: interactive && settings.color,
             bar: Arc::default(),
+            stdout_closed: Arc::default(),
         }
     }
 
@@ -60,12 +64,17 @@ impl Printer {
         }
     }
 
-    /// Writes a result to stdout, ending it with a newline. A failure is
-    /// [`Error::Output`]: `main` ends quietly on a closed pipe
-    /// (`poolctl list | head -1`), and with exit 1 on anything else.
+    /// Writes a result to stdout, ending it with a newline. A reader that
+    /// has gone away (`poolctl validate -f x.yaml | head -1`) is no failure:
+    /// the rest of the result is dropped, and the run ends with the status
+    /// it would have had. Any other failure is [`Error::Output`] (exit 1).
     pub fn result(&self, text: &str) -> Result<(), Error> {
+        if self.stdout_closed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
+        let written = out
+            .write_all(text.as_bytes())
             .and_then(|()| {
                 if text.ends_with('\n') {
                     Ok(())
@@ -73,8 +82,14 @@ impl Printer {
                     out.write_all(b"\n")
                 }
             })
-            .and_then(|()| out.flush())
-            .map_err(Error::Output)
+            .and_then(|()| out.flush());
+        match written {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.stdout_closed.store(true, Ordering::Relaxed);
+                Ok(())
+            }
+            other => other.map_err(Error::Output),
+        }
     }
 
     /// JSON or YAML text of `values` as the result (see [`render_values`]).

@@ -71,7 +71,6 @@ pub struct Settings {
 pub struct GlobalSettings {
     pub output: OutputSettings,
     pub service: Service,
-    pub http: HttpSettings,
 }
 
 /// How results, progress and errors are shown.
@@ -85,17 +84,24 @@ pub struct OutputSettings {
     pub color: bool,
 }
 
-/// The service a command talks to.
+/// The service a command talks to, and how.
 #[derive(Debug)]
 pub enum Service {
-    /// The command does not talk to the service (`validate`, `create --dry-run`, ...).
+    /// The command does not talk to the service (`validate`, `create
+    /// --dry-run`, ...): nothing about HTTP or credentials is resolved.
     None,
     /// `--emulator`: an emulator in this process, with credentials of its own.
-    Emulator { provision_time: Duration },
-    /// The service at the resolved target. A failure to resolve it (no
-    /// credentials, no region) is kept, and reported only when the command
-    /// first needs the service: a manifest's problems come first.
-    Remote(Result<Target, Error>),
+    Emulator {
+        provision_time: Duration,
+        http: HttpSettings,
+    },
+    /// The service at the resolved target. A failure to resolve the target
+    /// (no credentials, no region) is kept, and reported only when the
+    /// command first needs the service: a manifest's problems come first.
+    Remote {
+        target: Result<Target, Error>,
+        http: HttpSettings,
+    },
 }
 
 /// How HTTP requests are made.
@@ -231,6 +237,12 @@ impl OutputSettings {
 }
 
 fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
+    if args.request_timeout.is_zero() {
+        return Err(Error::usage_hint(
+            "--request-timeout must be more than 0",
+            "e.g. --request-timeout 30s",
+        ));
+    }
     let mut retry = RetryPolicy::default();
     if let Some(text) = env_value(env, RETRY_MIN_DELAY) {
         let d =
@@ -319,13 +331,17 @@ pub fn resolve(
     home: Option<&Path>,
 ) -> Result<Settings, Error> {
     let Cli { global, command } = cli;
-    let http = http(&global, env)?;
-    let remote = |uses_service: bool| {
+    // Only commands that talk to the service resolve how: a knob for HTTP
+    // that is wrong does not stop `validate`.
+    let remote = |uses_service: bool| -> Result<Service, Error> {
         if !uses_service {
-            Service::None
-        } else if global.emulator {
+            return Ok(Service::None);
+        }
+        let http = http(&global, env)?;
+        Ok(if global.emulator {
             Service::Emulator {
                 provision_time: EMULATOR_PROVISION_TIME,
+                http,
             }
         } else {
             let flags = TargetFlags {
@@ -334,8 +350,11 @@ pub fn resolve(
                 project_id: global.project_id.clone(),
                 iam_endpoint: global.iam_endpoint.clone(),
             };
-            Service::Remote(target::resolve_target(flags, env, home))
-        }
+            Service::Remote {
+                target: target::resolve_target(flags, env, home),
+                http,
+            }
+        })
     };
     let (command, service) = match command {
         Command::Create(a) => {
@@ -362,7 +381,7 @@ pub fn resolve(
                 unknown_fields: unknown_fields(validate),
                 show_secrets,
             };
-            (CommandSettings::Create(Box::new(create)), remote(!dry_run))
+            (CommandSettings::Create(Box::new(create)), remote(!dry_run)?)
         }
         Command::Validate(a) => (
             CommandSettings::Validate(ValidateSettings {
@@ -373,7 +392,7 @@ pub fn resolve(
         ),
         Command::Get(GetArgs { name, show_secrets }) => (
             CommandSettings::Get(GetSettings { name, show_secrets }),
-            remote(true),
+            remote(true)?,
         ),
         Command::List(ListArgs {
             label_selector,
@@ -387,7 +406,7 @@ pub fn resolve(
                     ListStatus::Creating => "creating",
                 }),
             }),
-            remote(true),
+            remote(true)?,
         ),
         Command::Wait(WaitArgs {
             name,
@@ -402,7 +421,7 @@ pub fn resolve(
                 },
                 timeout: wait_timeout,
             }),
-            remote(true),
+            remote(true)?,
         ),
         Command::Delete(DeleteArgs {
             name,
@@ -414,7 +433,7 @@ pub fn resolve(
                 wait,
                 wait_timeout,
             }),
-            remote(true),
+            remote(true)?,
         ),
         Command::Emulator(a) => {
             let faults = Faults::parse(a.faults.as_deref().unwrap_or("")).map_err(|e| {
@@ -438,11 +457,7 @@ pub fn resolve(
         Command::Man => (CommandSettings::Man(ManSettings), Service::None),
     };
     Ok(Settings {
-        global: GlobalSettings {
-            output,
-            service,
-            http,
-        },
+        global: GlobalSettings { output, service },
         command,
         show: global.show_settings,
     })
@@ -495,6 +510,13 @@ pub(crate) mod tests {
         }
     }
 
+    fn http_of(s: &Settings) -> &HttpSettings {
+        match &s.global.service {
+            Service::Remote { http, .. } | Service::Emulator { http, .. } => http,
+            Service::None => panic!("no service"),
+        }
+    }
+
     #[test]
     fn only_commands_that_talk_to_the_service_resolve_it() {
         let keys = [("HUAWEICLOUD_SDK_AK", "a"), ("HUAWEICLOUD_SDK_SK", "s")];
@@ -506,10 +528,16 @@ pub(crate) mod tests {
         let s = settings(&["create", "--region", "cn-north-4"], &[]).unwrap();
         assert!(matches!(
             s.global.service,
-            Service::Remote(Err(Error::NoCredentials { .. }))
+            Service::Remote {
+                target: Err(Error::NoCredentials { .. }),
+                ..
+            }
         ));
         let s = settings(&["list", "--region", "cn-north-4"], &keys).unwrap();
-        assert!(matches!(s.global.service, Service::Remote(Ok(_))));
+        assert!(matches!(
+            s.global.service,
+            Service::Remote { target: Ok(_), .. }
+        ));
         let s = settings(&["get", "p", "--emulator"], &[]).unwrap();
         assert!(matches!(s.global.service, Service::Emulator { .. }));
     }
@@ -521,21 +549,43 @@ pub(crate) mod tests {
             &[(RETRY_MIN_DELAY, "50ms"), ("NO_COLOR", "1")],
         )
         .unwrap();
-        assert_eq!(s.global.http.retry.min_delay, Duration::from_millis(50));
+        assert_eq!(http_of(&s).retry.min_delay, Duration::from_millis(50));
         assert!(!s.global.output.color);
         let s = settings(&["list", "--emulator"], &[("NO_COLOR", "")]).unwrap();
         assert!(s.global.output.color);
-        let err = settings(&["list"], &[(RETRY_MIN_DELAY, "soon")]).unwrap_err();
-        assert_eq!(err.exit_status().code(), 2);
-        assert!(err.to_string().contains(RETRY_MIN_DELAY), "{err}");
         let s = settings(&["list", "--emulator"], &[("POOLCTL_CA_BUNDLE", "/ca.pem")]).unwrap();
-        assert_eq!(s.global.http.ca_bundle, Some(PathBuf::from("/ca.pem")));
+        assert_eq!(http_of(&s).ca_bundle, Some(PathBuf::from("/ca.pem")));
         let s = settings(
             &["list", "--emulator", "--ca-bundle", "/flag.pem"],
             &[("POOLCTL_CA_BUNDLE", "/ca.pem")],
         )
         .unwrap();
-        assert_eq!(s.global.http.ca_bundle, Some(PathBuf::from("/flag.pem")));
+        assert_eq!(http_of(&s).ca_bundle, Some(PathBuf::from("/flag.pem")));
+    }
+
+    /// HTTP knobs that are wrong stop the commands that use HTTP, before
+    /// anything runs, and no other command.
+    #[test]
+    fn wrong_http_knobs_stop_only_commands_that_use_the_service() {
+        for (argv, env) in [
+            (
+                &["list", "--emulator"][..],
+                &[(RETRY_MIN_DELAY, "soon")][..],
+            ),
+            (
+                &["list", "--emulator", "--request-timeout", "0s"][..],
+                &[][..],
+            ),
+        ] {
+            let err = settings(argv, env).unwrap_err();
+            assert_eq!(err.exit_status().code(), 2, "{argv:?}");
+            let local = [&["validate", "-f", "x.yaml"][..], &argv[2..]].concat();
+            assert!(settings(&local, env).is_ok(), "{local:?}");
+        }
+        let err = settings(&["list"], &[(RETRY_MIN_DELAY, "soon")]).unwrap_err();
+        assert!(err.to_string().contains(RETRY_MIN_DELAY), "{err}");
+        let err = settings(&["get", "p", "--request-timeout", "0s"], &[]).unwrap_err();
+        assert!(err.to_string().contains("--request-timeout"), "{err}");
     }
 
     #[test]
