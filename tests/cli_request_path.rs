@@ -631,15 +631,21 @@ fn help_lists_commands_flags_and_exit_codes() {
     assert_run_snapshot!("help", r);
 }
 
+/// A file every write to fails with "no space left on device".
+#[cfg(target_os = "linux")]
+fn dev_full() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+}
+
 /// A result that cannot be written is a failure (exit 1, said on stderr);
 /// it used to be lost with exit 0.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_result_that_cannot_be_written_is_exit_1() {
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
+    let full = dev_full();
     let r = common::run_std(
         common::std_poolctl()
             .args([
@@ -665,12 +671,7 @@ fn a_result_that_cannot_be_written_is_exit_1() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_stderr_that_cannot_be_written_does_not_abort() {
-    let full = || {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap()
-    };
+    let full = dev_full;
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "bad.yaml", "kind: Pool\napiVersion: v2\n");
     let r = common::run_std(
@@ -721,10 +722,7 @@ fn a_closed_pipe_ends_quietly_with_the_status_of_the_run() {
 #[cfg(target_os = "linux")]
 #[test]
 fn help_that_cannot_be_written_is_exit_1() {
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
+    let full = dev_full();
     let r = common::run_std(common::std_poolctl().arg("--help").stdout(full));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("cannot write the help"), "{}", r.stderr);
