@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_poolctl_global_optspecs
-    string join \n region= endpoint= project-id= iam-endpoint= o/output= q/quiet v/verbose ca-bundle= request-timeout= emulator show-settings h/help V/version
+    string join \n region= endpoint= project-id= iam-endpoint= workspace-id= o/output= q/quiet v/verbose ca-bundle= request-timeout= emulator show-settings h/help V/version
 end
 
 function __fish_poolctl_needs_command
@@ -24,10 +24,11 @@ function __fish_poolctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c poolctl -n "__fish_poolctl_needs_command" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -62,7 +63,6 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l scope -d 'Job
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l network -d 'Network name (spec.network.name)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l vpc-id -d 'VPC ID of a privileged pool (with --subnet-id)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l subnet-id -d 'Subnet ID of a privileged pool (with --vpc-id)' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l workspace-id -d 'Workspace ID (label os.modelarts/workspace.id)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l description -d 'Description (annotation os.modelarts/description)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l sharing -d 'Sharing (label os.modelarts/sharing)' -r -f -a "shared\t''
 unshared\t''"
@@ -83,10 +83,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l if-exists -d 
 reuse\t'Adopt the existing pool (and wait for it with --wait)'"
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l validate -d 'Unknown fields: strict (error) or warn (warn and send them)' -r -f -a "strict\t'Unknown fields are errors'
 warn\t'Unknown fields are warnings and are sent as they are'"
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -105,10 +106,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s V -l version 
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s f -l filename -d 'Manifest files (YAML or JSON); - reads stdin' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l validate -d 'Unknown fields: strict (error) or warn' -r -f -a "strict\t'Unknown fields are errors'
 warn\t'Unknown fields are warnings and are sent as they are'"
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -120,10 +122,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l emulator -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -140,10 +143,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s l -l label-sele
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l status -d 'Only pools in this state' -r -f -a "created\t''
 failed\t''
 creating\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -158,10 +162,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s V -l version -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l for -d 'The state to wait for' -r -f -a "running\t''
 deleted\t''"
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l wait-timeout -d 'How long to wait, e.g. 90m' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -174,10 +179,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l show-settings -
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait-timeout -d 'How long --wait waits' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -195,10 +201,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-t
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l seed -d 'Seed of the fault injection, for reproducible runs' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l state -d 'Keep pools in this file across restarts (written atomically)' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -210,10 +217,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l emulator -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -225,10 +233,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l emulator -d '
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
@@ -240,10 +249,11 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l emulator
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l region -d 'Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"

@@ -35,7 +35,8 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Region, e.g. ap-southeast-1; picks the endpoint and the project [env: POOLCTL_REGION].
+    /// Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the
+    /// project [env: POOLCTL_REGION].
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
 
@@ -49,9 +50,15 @@ pub struct GlobalArgs {
     pub project_id: Option<String>,
 
     /// IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT,
-    /// HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else from --region].
+    /// HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint
+    /// modelarts.X, else from --region].
     #[arg(long, global = true, value_name = "URL")]
     pub iam_endpoint: Option<String>,
+
+    /// Workspace of every lookup, and of created pools whose manifest names none
+    /// (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0].
+    #[arg(long, global = true, value_name = "ID")]
+    pub workspace_id: Option<String>,
 
     /// Output format of the result on stdout.
     #[arg(
@@ -235,10 +242,6 @@ pub struct PoolFlags {
     /// Subnet ID of a privileged pool (with --vpc-id).
     #[arg(long, value_name = "ID")]
     pub subnet_id: Option<String>,
-
-    /// Workspace ID (label os.modelarts/workspace.id).
-    #[arg(long, value_name = "ID")]
-    pub workspace_id: Option<String>,
 
     /// Description (annotation os.modelarts/description).
     #[arg(long, value_name = "TEXT")]

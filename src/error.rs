@@ -59,7 +59,7 @@ pub enum Error {
     #[error("{what}: the API rejected the request: {api}")]
     Api { what: String, api: ApiError },
 
-    #[error("pool {name} reached phase {phase}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    #[error("{}", pool_failed(name, phase, message.as_deref()))]
     PoolFailed {
         name: String,
         phase: String,
@@ -75,6 +75,21 @@ pub enum Error {
 
     #[error("{what}: {detail}")]
     Unavailable { what: String, detail: String },
+
+    /// The service answered (a 2xx), but the answer cannot be read as what
+    /// was asked for, so the outcome is unknown (exit 8). Never described as
+    /// "did not answer".
+    #[error("{what}: the service answered HTTP {status}, but {detail}")]
+    Unreadable {
+        what: String,
+        status: u16,
+        detail: String,
+    },
+
+    /// Another error with a hint that knows more than the error itself (the
+    /// pool that exists, the flag that would help).
+    #[error("{source}")]
+    Hinted { source: Box<Error>, hint: String },
 
     /// A signal stopped the run. `resume` is the line that tells how to
     /// pick up again.
@@ -108,6 +123,26 @@ impl Error {
         }
     }
 
+    /// This error, with `hint` in place of its own.
+    pub fn with_hint(self, hint: impl Into<String>) -> Self {
+        let source = match self {
+            Error::Hinted { source, .. } => source,
+            other => Box::new(other),
+        };
+        Error::Hinted {
+            source,
+            hint: hint.into(),
+        }
+    }
+
+    /// The error under any [`Error::Hinted`].
+    pub fn inner(&self) -> &Error {
+        match self {
+            Error::Hinted { source, .. } => source.inner(),
+            other => other,
+        }
+    }
+
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Error::Usage { .. } => ExitStatus::Usage,
@@ -118,7 +153,8 @@ impl Error {
             Error::Api { .. } => ExitStatus::ApiRejected,
             Error::PoolFailed { .. } => ExitStatus::PoolFailed,
             Error::WaitTimeout { .. } => ExitStatus::WaitTimeout,
-            Error::Unavailable { .. } => ExitStatus::Unavailable,
+            Error::Unavailable { .. } | Error::Unreadable { .. } => ExitStatus::Unavailable,
+            Error::Hinted { source, .. } => source.exit_status(),
             Error::Interrupted { signal, .. } => signal.status(),
             Error::Output(_) | Error::Internal(_) => ExitStatus::Internal,
         }
@@ -142,6 +178,12 @@ impl Error {
                 goal.resume_command(name)
             )),
             Error::Interrupted { resume, .. } => resume.clone(),
+            Error::PoolFailed { name, phase, .. } if phase == crate::model::phase::DELETING => {
+                Some(format!(
+                    "someone deleted it; it is gone once `poolctl wait {name} --for deleted` ends, \
+                     and can then be created again"
+                ))
+            }
             Error::PoolFailed { name, .. } => Some(format!(
                 "inspect it with: poolctl get {name}; remove it with: poolctl delete {name}"
             )),
@@ -149,12 +191,26 @@ impl Error {
                 "the service did not answer after retries; check --endpoint and the network, then run again"
                     .into(),
             ),
+            Error::Unreadable { status, .. } => Some(format!(
+                "the service answered HTTP {status} in a form poolctl cannot read; \
+                 see the answer with -vv, and check the outcome with poolctl get or poolctl list"
+            )),
+            Error::Hinted { hint, .. } => Some(hint.clone()),
             Error::Auth { .. } => Some(
                 "check the AK/SK (or token) and that the clock is right: signatures are valid for 15 minutes"
                     .into(),
             ),
             _ => None,
         }
+    }
+}
+
+fn pool_failed(name: &str, phase: &str, message: Option<&str>) -> String {
+    let message = message.map(|m| format!(": {m}")).unwrap_or_default();
+    if phase == crate::model::phase::DELETING {
+        format!("pool {name} is being deleted, so it will never run{message}")
+    } else {
+        format!("pool {name} reached phase {phase}{message}")
     }
 }
 

@@ -28,6 +28,23 @@ pub fn passwords(value: &mut Value) {
 
 /// Replaces every occurrence of a secret value (an SK, a token) in `text`:
 /// the last line of defence for text that came from elsewhere.
+/// Text from the service or a manifest, safe to print on a terminal: every
+/// control character (escape sequences included) written as an escape.
+pub fn terminal(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn secret_values(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_string();
     for s in secrets {

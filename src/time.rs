@@ -81,6 +81,28 @@ fn days_from_civil(y: i64, m: u64, d: u64) -> Option<u64> {
     u64::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
+/// Seconds since the epoch of an HTTP `Date` header in the form every server
+/// sends (IMF-fixdate, RFC 9110: `Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(text: &str) -> Option<u64> {
+    let mut parts = text.trim().split_ascii_whitespace();
+    let _weekday = parts.next()?.strip_suffix(',')?;
+    let day: u64 = parts.next()?.parse().ok()?;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let year: u64 = parts.next()?.parse().ok()?;
+    let time = parts.next()?;
+    if parts.next()? != "GMT" || parts.next().is_some() || time.len() != 8 {
+        return None;
+    }
+    unix_from_sdk_date(&format!(
+        "{year:04}{month:02}{day:02}T{}Z",
+        time.replace(':', "")
+    ))
+}
+
 /// Seconds since the epoch of an RFC 3339 timestamp, with optional fraction
 /// and `Z`, `±HH:MM` or `±HHMM` offset (none means UTC).
 pub fn parse_timestamp(ts: &str) -> Option<u64> {
@@ -117,6 +139,18 @@ pub fn parse_timestamp(ts: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            unix_from_rfc3339("1994-11-06T08:49:37Z")
+        );
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
+        assert_eq!(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date(""), None);
+    }
 
     #[test]
     fn dates_round_trip() {

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use crate::client::{Client, Fetched};
 use crate::duration::format_duration;
 use crate::error::Error;
-use crate::model::phase;
+use crate::model::{phase, Capacity};
 
 /// Poll after a tenth of the time waited so far, within bounds: a pool that
 /// is ready in 3 s is seen within 0.5 s, and a 20-minute creation costs about
@@ -60,8 +60,7 @@ impl Schedule {
 pub enum Event {
     Polled {
         phase: Option<String>,
-        available: i64,
-        total: i64,
+        capacity: Capacity,
         elapsed: Duration,
     },
     /// A poll failed after the client's own retries; waiting goes on.
@@ -126,8 +125,10 @@ pub fn resume_hint(waiting: &[(String, Goal)]) -> Option<String> {
     }
 }
 
-/// How long transient failures may go on before the wait gives up (exit 8).
-const MAX_UNAVAILABLE: Duration = Duration::from_secs(300);
+/// How long transient failures may go on before the wait gives up (exit 8):
+/// the gateway's outages are usually shorter, and a pipeline should learn
+/// of a longer one (docs/reliability.md).
+pub const MAX_UNAVAILABLE: Duration = Duration::from_secs(300);
 
 /// Where the poller reads a pool from: the client, or a script in tests.
 pub trait ShowPool {
@@ -140,75 +141,96 @@ impl ShowPool for Client {
     }
 }
 
-/// Polls `name` (a `metadata.name`) until the goal is reached.
-/// Returns the final pool for `Running`, `None` for `Deleted`.
+/// How a wait ended: the last state of the pool seen (`None` once it is
+/// gone), and whether the goal was reached. The last state is the result
+/// even when the wait failed, so a pipeline learns which pool to inspect.
+#[derive(Debug)]
+pub struct Waited {
+    pub last: Option<Fetched>,
+    pub result: Result<(), Error>,
+}
+
+/// Whether `pool` has reached `goal`, failed it, or neither yet.
+fn judge(pool: &Fetched, name: &str, goal: Goal) -> Option<Result<(), Error>> {
+    match (goal, pool.pool.phase()) {
+        (Goal::Running, Some(phase::RUNNING)) => Some(Ok(())),
+        (Goal::Running, Some(p)) if phase::is_failed(p) || p == phase::DELETING => {
+            Some(Err(Error::PoolFailed {
+                name: name.to_string(),
+                phase: p.to_string(),
+                message: pool.pool.status.message.clone(),
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// Follows `initial` (a pool with its `metadata.name`) until the goal is
+/// reached. The state in hand is judged before any wait, so a timeout of 0
+/// checks once.
 pub async fn until(
     client: &(impl ShowPool + Sync),
-    name: &str,
+    initial: Fetched,
     goal: Goal,
     timeout: Duration,
     schedule: Schedule,
     on_event: &mut (dyn FnMut(Event) + Send),
-) -> Result<Option<Fetched>, Error> {
+) -> Waited {
+    let name = initial.pool.name().unwrap_or_default().to_string();
     let start = Instant::now();
     let deadline = start + timeout;
     let mut unavailable_since: Option<Instant> = None;
+    let mut last = Some(initial);
+    let end = |last: Option<Fetched>, result| Waited { last, result };
     loop {
-        let delay = schedule.delay_after(start.elapsed());
+        if let Some(verdict) = last.as_ref().and_then(|f| judge(f, &name, goal)) {
+            return end(last, verdict);
+        }
         let now = Instant::now();
         if now >= deadline {
-            return Err(Error::WaitTimeout {
-                name: name.to_string(),
+            let err = Error::WaitTimeout {
+                name: name.clone(),
                 waited: format_duration(timeout),
                 goal,
-            });
+            };
+            return end(last, Err(err));
         }
+        let delay = schedule.delay_after(start.elapsed());
         tokio::time::sleep(delay.min(deadline - now)).await;
         let elapsed = start.elapsed();
-        match client.show(name).await {
+        match client.show(&name).await {
             Ok(fetched) => {
                 unavailable_since = None;
-                let (available, total) = fetched.pool.nodes();
-                // The create answer has no phase; a show may lack it too.
-                let current = fetched.pool.phase().map(str::to_string);
                 on_event(Event::Polled {
-                    phase: current.clone(),
-                    available,
-                    total,
+                    // The create answer has no phase; a show may lack it too.
+                    phase: fetched.pool.phase().map(str::to_string),
+                    capacity: fetched.pool.capacity(),
                     elapsed,
                 });
-                match (goal, current.as_deref()) {
-                    (Goal::Running, Some(phase::RUNNING)) => return Ok(Some(fetched)),
-                    (Goal::Running, Some(p)) if phase::is_failed(p) || p == phase::DELETING => {
-                        return Err(Error::PoolFailed {
-                            name: name.to_string(),
-                            phase: p.to_string(),
-                            message: fetched.pool.status.message.clone(),
-                        })
-                    }
-                    _ => {}
-                }
+                last = Some(fetched);
             }
-            Err(Error::Api { api, .. }) if goal == Goal::Deleted && api.status == 404 => {
-                return Ok(None)
+            Err(e) if goal == Goal::Deleted && crate::client::is_not_found(&e) => {
+                return end(None, Ok(()))
             }
-            Err(Error::Unavailable { detail, .. }) => {
+            Err(e) if matches!(e, Error::Unavailable { .. } | Error::Unreadable { .. }) => {
+                let detail = e.to_string();
                 let since = *unavailable_since.get_or_insert_with(Instant::now);
                 on_event(Event::Transient {
                     error: detail.clone(),
                     elapsed,
                 });
                 if since.elapsed() > MAX_UNAVAILABLE {
-                    return Err(Error::Unavailable {
+                    let err = Error::Unavailable {
                         what: format!("waiting for pool {name}"),
                         detail: format!(
                             "the service has not answered for {}: {detail}",
                             format_duration(since.elapsed())
                         ),
-                    });
+                    };
+                    return end(last, Err(err));
                 }
             }
-            Err(other) => return Err(other),
+            Err(other) => return end(last, Err(other)),
         }
     }
 }
@@ -277,9 +299,17 @@ mod tests {
             } else {
                 "Creating"
             };
-            let raw = serde_json::json!({"metadata": {"name": "p"}, "status": {"phase": phase}});
-            let pool = serde_json::from_value(raw.clone()).unwrap();
-            std::future::ready(Ok(Fetched { raw, pool }))
+            std::future::ready(Ok(fetched(phase)))
+        }
+    }
+
+    fn fetched(phase: &str) -> Fetched {
+        let raw = serde_json::json!({"metadata": {"name": "p"}, "status": {"phase": phase}});
+        let pool = serde_json::from_value(raw.clone()).unwrap();
+        Fetched {
+            raw,
+            pool,
+            unreadable: Vec::new(),
         }
     }
 
@@ -292,15 +322,15 @@ mod tests {
         };
         let done = until(
             &pool,
-            "p",
+            fetched("Creating"),
             Goal::Running,
             Duration::from_secs(90 * 60),
             Schedule::default(),
             &mut |_| {},
         )
-        .await
-        .unwrap();
-        assert!(done.is_some());
+        .await;
+        done.result.unwrap();
+        assert_eq!(done.last.unwrap().pool.phase(), Some("Running"));
         let late = pool.start.elapsed() - ready_after;
         (pool.calls.into_inner(), late)
     }

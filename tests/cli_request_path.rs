@@ -276,7 +276,13 @@ fn several_documents_make_several_pools_and_refuse_per_pool_flags() {
         "env=ci",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let bodies: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    // Several pools are one List object, as the API's own list answer.
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        (&list["apiVersion"], &list["kind"]),
+        (&json!("v2"), &json!("List"))
+    );
+    let bodies = list["items"].as_array().unwrap();
     assert_eq!(bodies.len(), 2);
     assert!(bodies
         .iter()

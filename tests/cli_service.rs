@@ -575,9 +575,18 @@ fn several_pools_are_created_concurrently_and_each_result_is_reported() {
     ]));
     // The first failure decides the code: the sold-out pool failed (6).
     assert_eq!(r.code, 6, "{}", r.stderr);
-    let pools: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(pools.len(), 3);
-    assert!(pools.iter().all(|p| p["status"]["phase"] == "Running"));
+    // One List of every pool's last state, the failed one included, so a
+    // pipeline can inspect or clean it up.
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    let pools = list["items"].as_array().unwrap();
+    assert_eq!(pools.len(), 4);
+    assert!(pools[..3].iter().all(|p| p["status"]["phase"] == "Running"));
+    assert_eq!(pools[3]["status"]["phase"], "CreationFailed");
+    assert_eq!(
+        pools[3]["metadata"]["labels"]["os.modelarts/name"],
+        "pool-many-bad"
+    );
     assert!(
         r.stderr.contains("error: pool pool-many-bad"),
         "{}",
@@ -628,7 +637,8 @@ fn waiting_never_delays_the_creation_of_other_pools() {
         "-q",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let pools: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    let pools = list["items"].as_array().unwrap();
     assert_eq!(pools.len(), 40);
     let mut created: Vec<String> = pools
         .iter()

@@ -553,13 +553,17 @@ fn pool_body(name: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+fn req(name: &str) -> poolctl::model::CreatePoolRequest {
+    serde_json::from_slice(&pool_body(name)).unwrap()
+}
+
 // ------------------------------------------------------------ tests
 
 #[tokio::test]
 async fn signed_requests_verify_on_the_server_and_host_has_the_port() {
     let (server, client, _) = setup().await;
     let created = client
-        .create_pool(&pool_body("pool-sig"), "pool-sig")
+        .create_pool(&req("pool-sig"), &pool_body("pool-sig"))
         .await
         .unwrap();
     let Created::New(f) = created else {
@@ -596,7 +600,7 @@ async fn the_query_is_sent_exactly_as_signed() {
     let (server, client, _) = setup().await;
     server.seed("pool a/b", Duration::from_secs(60));
     let pools = client
-        .list_pools(Some("os.modelarts/name=pool a/b"), Some("created"))
+        .list_pools("0", Some("os.modelarts/name=pool a/b"), Some("created"))
         .await
         .unwrap();
     assert_eq!(pools.len(), 1);
@@ -604,7 +608,7 @@ async fn the_query_is_sent_exactly_as_signed() {
     let seen = server.seen();
     assert_eq!(
         seen[0].raw_query,
-        "labelSelector=os.modelarts%2Fname%3Dpool%20a%2Fb&status=created"
+        "labelSelector=os.modelarts%2Fname%3Dpool%20a%2Fb&status=created&workspaceId=0"
     );
 }
 
@@ -682,7 +686,7 @@ async fn retry_after_is_honoured_then_success() {
         )],
     );
     let started = Instant::now();
-    client.list_pools(None, None).await.unwrap();
+    client.list_pools("0", None, None).await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(server.count("GET", "list"), 2);
     let retries = rec.retries();
@@ -702,7 +706,7 @@ async fn retry_after_is_capped() {
     cfg.retry.retry_after_cap = Duration::from_millis(50);
     let client = cfg.client(rec.clone()).unwrap();
     server.script("list", &[Step::Status(429, Some(3600), json!({}))]);
-    client.list_pools(None, None).await.unwrap();
+    client.list_pools("0", None, None).await.unwrap();
     assert_eq!(rec.retries()[0].1, Duration::from_millis(50));
 }
 
@@ -730,7 +734,7 @@ async fn a_503_burst_on_get_is_survived() {
 async fn a_get_timeout_is_retried() {
     let (server, client, _) = setup().await;
     server.script("list", &[Step::Hang]);
-    client.list_pools(None, None).await.unwrap();
+    client.list_pools("0", None, None).await.unwrap();
     assert_eq!(server.count("GET", "list"), 2);
 }
 
@@ -739,7 +743,7 @@ async fn post_reset_after_processing_is_adopted_with_one_pool() {
     let (server, client, rec) = setup().await;
     server.script("create", &[Step::ResetAfter]);
     let created = client
-        .create_pool(&pool_body("pool-reset"), "pool-reset")
+        .create_pool(&req("pool-reset"), &pool_body("pool-reset"))
         .await
         .unwrap();
     // A real reset (RST) after the server processed the create.
@@ -770,7 +774,7 @@ async fn post_429_is_resent() {
         )],
     );
     let created = client
-        .create_pool(&pool_body("pool-429"), "pool-429")
+        .create_pool(&req("pool-429"), &pool_body("pool-429"))
         .await
         .unwrap();
     assert!(matches!(created, Created::New(_)));
@@ -785,7 +789,7 @@ async fn post_503_is_resent_without_lookup() {
     server.script("create", &[Step::Status(503, None, json!({}))]);
     assert!(matches!(
         client
-            .create_pool(&pool_body("pool-503"), "pool-503")
+            .create_pool(&req("pool-503"), &pool_body("pool-503"))
             .await
             .unwrap(),
         Created::New(_)
@@ -799,7 +803,7 @@ async fn post_timeout_then_nothing_found_is_resent_once() {
     let (server, client, rec) = setup().await;
     server.script("create", &[Step::Hang]);
     let created = client
-        .create_pool(&pool_body("pool-to"), "pool-to")
+        .create_pool(&req("pool-to"), &pool_body("pool-to"))
         .await
         .unwrap();
     assert!(matches!(created, Created::New(_)), "{created:?}");
@@ -819,7 +823,7 @@ async fn post_500_then_409_on_the_resend_is_adopted_not_already_exists() {
     server.script("create", &[Step::ResetAfter]);
     server.script("list", &[Step::Empty]);
     let created = client
-        .create_pool(&pool_body("pool-409"), "pool-409")
+        .create_pool(&req("pool-409"), &pool_body("pool-409"))
         .await
         .unwrap();
     assert!(created.is_adopted(), "{created:?}");
@@ -841,7 +845,7 @@ async fn post_500_with_an_older_pool_is_already_exists() {
         )],
     );
     let err = client
-        .create_pool(&pool_body("pool-old"), "pool-old")
+        .create_pool(&req("pool-old"), &pool_body("pool-old"))
         .await
         .unwrap_err();
     assert_eq!(err.exit_status().code(), 5, "{err}");
@@ -854,7 +858,7 @@ async fn a_first_409_is_already_exists_without_lookup() {
     let (server, client, _) = setup().await;
     server.seed("pool-dup", Duration::from_secs(1));
     let err = client
-        .create_pool(&pool_body("pool-dup"), "pool-dup")
+        .create_pool(&req("pool-dup"), &pool_body("pool-dup"))
         .await
         .unwrap_err();
     assert_eq!(err.exit_status().code(), 5);
@@ -877,7 +881,7 @@ async fn post_400_is_not_resent() {
         )],
     );
     let err = client
-        .create_pool(&pool_body("pool-bad"), "pool-bad")
+        .create_pool(&req("pool-bad"), &pool_body("pool-bad"))
         .await
         .unwrap_err();
     assert_eq!(err.exit_status().code(), 3);
@@ -891,7 +895,7 @@ async fn token_auth_sends_x_auth_token_and_no_signature() {
     let client = config(&server, Credentials::Token(Secret::new(TOKEN)))
         .client(Arc::new(Recorder::default()))
         .unwrap();
-    client.list_pools(None, None).await.unwrap();
+    client.list_pools("0", None, None).await.unwrap();
     server.assert_all_verified();
     let seen = server.seen();
     assert_eq!(seen[0].headers["x-auth-token"], TOKEN);
@@ -951,13 +955,13 @@ async fn an_unreachable_endpoint_is_unavailable_after_retries() {
         ..ClientConfig::local(&format!("http://127.0.0.1:{port}"))
     };
     let client = cfg.client(rec.clone()).unwrap();
-    let err = client.list_pools(None, None).await.unwrap_err();
+    let err = client.list_pools("0", None, None).await.unwrap_err();
     assert_eq!(err.exit_status().code(), 8);
     assert!(err.to_string().contains("could not connect"), "{err}");
     assert_eq!(rec.retries().len(), 4);
     // A POST that cannot connect is resent too (it provably never arrived).
     let err = client
-        .create_pool(&pool_body("pool-x"), "pool-x")
+        .create_pool(&req("pool-x"), &pool_body("pool-x"))
         .await
         .unwrap_err();
     assert_eq!(err.exit_status().code(), 8);
@@ -988,14 +992,14 @@ async fn no_secret_in_any_debug_display_error_or_trace() {
     for err in [
         client.show_pool("p-1").await.unwrap_err(),
         client
-            .create_pool(&pool_body("pool-s"), "pool-s")
+            .create_pool(&req("pool-s"), &pool_body("pool-s"))
             .await
             .unwrap_err(),
     ] {
         texts.push(format!("{err} {err:?} {:?}", err.hint()));
     }
     let created = client
-        .create_pool(&pool_body("pool-s"), "pool-s")
+        .create_pool(&req("pool-s"), &pool_body("pool-s"))
         .await
         .unwrap();
     texts.push(format!("{created:?}"));
@@ -1011,7 +1015,7 @@ async fn no_secret_in_any_debug_display_error_or_trace() {
     let token_client = config(&token_server, Credentials::Token(Secret::new(TOKEN)))
         .client(rec2.clone())
         .unwrap();
-    token_client.list_pools(None, None).await.unwrap();
+    token_client.list_pools("0", None, None).await.unwrap();
     texts.push(format!("{token_client:?}"));
     texts.extend(rec2.events().iter().map(|e| format!("{e:?}")));
 
@@ -1041,8 +1045,9 @@ async fn futures_can_be_dropped_midway() {
     let (server, client, _) = setup().await;
     server.script("create", &[Step::Hang]);
     let body = pool_body("pool-c");
+    let request = req("pool-c");
     let raced = tokio::select! {
-        r = client.create_pool(&body, "pool-c") => Some(r),
+        r = client.create_pool(&request, &body) => Some(r),
         _ = tokio::time::sleep(Duration::from_millis(50)) => None,
     };
     assert!(raced.is_none());
@@ -1050,7 +1055,7 @@ async fn futures_can_be_dropped_midway() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(server.count("POST", "create"), 1);
     assert_eq!(server.count("GET", "list"), 0);
-    client.list_pools(None, None).await.unwrap();
+    client.list_pools("0", None, None).await.unwrap();
 }
 
 #[test]
@@ -1059,10 +1064,11 @@ fn client_futures_are_send() {
     let mut client = ClientConfig::local("http://127.0.0.1:1")
         .client(Arc::new(Recorder::default()))
         .unwrap();
-    send(client.create_pool(b"{}", "x"));
+    let request = req("x");
+    send(client.create_pool(&request, b"{}"));
     send(client.show_pool("x"));
-    send(client.list_pools(None, None));
-    send(client.resolve_pool("x"));
+    send(client.list_pools("0", None, None));
+    send(client.resolve_pool("0", "x"));
     send(client.ensure_project());
 }
 

@@ -7,4 +7,4 @@ pub mod endpoints;
 pub mod signer;
 
 pub use credentials::{CredentialSource, Credentials, Secret};
-pub use endpoints::{iam_endpoint, modelarts_endpoint, REGIONS};
+pub use endpoints::{iam_endpoint, iam_endpoint_of, modelarts_endpoint, region_of, REGIONS};

@@ -24,7 +24,7 @@
 mod trace;
 mod transport;
 
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -34,7 +34,8 @@ use serde_json::Value;
 
 use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
-use crate::model::{Pool, PoolList, NAME_LABEL};
+use crate::model::read::Read;
+use crate::model::{CreatePoolRequest, Pool, NAME_LABEL};
 use crate::settings::{HttpSettings, Project, Target};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
@@ -93,14 +94,14 @@ pub trait Observer: Send + Sync {
 pub struct Fetched {
     /// Exactly as returned, key order kept, unknown fields included.
     pub raw: Value,
-    /// The same, typed, for decisions and text output.
+    /// The same, typed as far as it could be read, for decisions and text.
     pub pool: Pool,
+    /// Fields of `raw` the typed view left out (`path: why`).
+    pub unreadable: Vec<String>,
 }
 
 impl std::fmt::Debug for Fetched {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `model::PoolUserLogin` derives Debug with its password, so the typed
-        // pool is summarised rather than printed.
         let mut raw = self.raw.clone();
         crate::redact::passwords(&mut raw);
         f.debug_struct("Fetched")
@@ -108,6 +109,7 @@ impl std::fmt::Debug for Fetched {
             .field("name", &self.pool.name())
             .field("display_name", &self.pool.display_name())
             .field("phase", &self.pool.phase())
+            .field("unreadable", &self.unreadable)
             .finish_non_exhaustive()
     }
 }
@@ -116,26 +118,23 @@ impl Fetched {
     /// `metadata.name`, which every later call needs; a pool answered
     /// without it cannot be followed.
     pub fn metadata_name(&self) -> Result<&str, Error> {
-        self.pool.name().ok_or_else(|| {
-            Error::Internal(anyhow::anyhow!(
-                "the service answered a pool without metadata.name"
-            ))
+        self.pool.name().ok_or_else(|| Error::Unreadable {
+            what: "follow the pool".into(),
+            status: 200,
+            detail: "the pool in the answer has no metadata.name".into(),
         })
     }
 
-    fn from_value(raw: Value) -> Result<Fetched, String> {
-        if !raw.is_object() {
-            return Err("the answer is not a JSON object".into());
+    pub fn from_read(read: Read<Pool>) -> Fetched {
+        Fetched {
+            raw: read.raw,
+            pool: read.typed,
+            unreadable: read.unreadable,
         }
-        let pool = serde_json::from_value(raw.clone())
-            .map_err(|e| format!("the answer is not a pool: {e}"))?;
-        Ok(Fetched { raw, pool })
     }
 
     fn from_body(body: &[u8]) -> Result<Fetched, String> {
-        let raw: Value =
-            serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?;
-        Fetched::from_value(raw)
+        crate::model::read::pool(body).map(Fetched::from_read)
     }
 }
 
@@ -256,6 +255,10 @@ pub struct Client {
     request_timeout: Duration,
     policy: RetryPolicy,
     observer: Arc<dyn Observer>,
+    /// The service's clock less ours, in seconds, from the latest `Date`
+    /// header (valid once `clock_known`).
+    clock_offset: AtomicI64,
+    clock_known: AtomicBool,
 }
 
 impl std::fmt::Debug for Client {
@@ -350,7 +353,24 @@ impl Client {
             request_timeout: http.request_timeout,
             policy: http.retry.clone(),
             observer,
+            clock_offset: AtomicI64::new(0),
+            clock_known: AtomicBool::new(false),
         })
+    }
+
+    /// Notes the service's time, from an answer's `Date` header.
+    pub(crate) fn note_service_clock(&self, service_unix: u64) {
+        let offset = service_unix as i64 - crate::time::now_unix() as i64;
+        self.clock_offset.store(offset, Ordering::Relaxed);
+        self.clock_known.store(true, Ordering::Relaxed);
+    }
+
+    /// Our time `local_unix` on the service's clock, as far as known.
+    fn on_service_clock(&self, local_unix: u64) -> u64 {
+        if !self.clock_known.load(Ordering::Relaxed) {
+            return local_unix;
+        }
+        local_unix.saturating_add_signed(self.clock_offset.load(Ordering::Relaxed))
     }
 
     pub fn project_id(&self) -> Option<&str> {
@@ -415,9 +435,10 @@ impl Client {
 
     async fn get_value(&self, call: &Call<'_>, what: &str) -> Result<Value, Error> {
         let reply = self.send_idempotent(call, what).await?;
-        serde_json::from_slice(&reply.body).map_err(|e| Error::Unavailable {
+        serde_json::from_slice(&reply.body).map_err(|e| Error::Unreadable {
             what: what.to_string(),
-            detail: format!("HTTP {}, but the answer is not JSON: {e}", reply.status),
+            status: reply.status,
+            detail: format!("the answer is not JSON: {e}"),
         })
     }
 
@@ -442,12 +463,30 @@ impl Client {
 
     /// The id of the IAM project named after the region
     /// (`GET {iam}/v3/projects?name={region}`). None or several: exit 3.
+    /// Every failure says how to do without the lookup.
     async fn lookup_project(&self) -> Result<String, Error> {
         let Some((iam, region)) = &self.iam else {
             return Err(Error::Internal(anyhow::anyhow!(
                 "no IAM endpoint to look the project id up"
             )));
         };
+        self.lookup_project_at(iam, region).await.map_err(|e| {
+            let hint = format!(
+                "the project id of region {region} was asked of IAM at {}; give it with \
+                 --project-id ID (POOLCTL_PROJECT_ID), or name the IAM endpoint with \
+                 --iam-endpoint URL (POOLCTL_IAM_ENDPOINT)",
+                iam.shown()
+            );
+            match e.hint() {
+                Some(own) if matches!(e.inner(), Error::Auth { .. }) => {
+                    e.with_hint(format!("{own}\n  {hint}"))
+                }
+                _ => e.with_hint(hint),
+            }
+        })
+    }
+
+    async fn lookup_project_at(&self, iam: &BaseUrl, region: &str) -> Result<String, Error> {
         let what = format!("look up the project of region {region} through IAM");
         let call = Call {
             method: Method::GET,
@@ -494,70 +533,108 @@ impl Client {
     pub async fn show_pool(&self, name: &str) -> Result<Fetched, Error> {
         let what = format!("get pool {name}");
         let call = self.call(Method::GET, self.pool_path(Some(name))?, b"");
-        let value = self.get_value(&call, &what).await?;
-        Fetched::from_value(value).map_err(|detail| Error::Unavailable { what, detail })
+        let reply = self.send_idempotent(&call, &what).await?;
+        Fetched::from_body(&reply.body).map_err(|detail| Error::Unreadable {
+            what,
+            status: reply.status,
+            detail,
+        })
     }
 
-    /// `GET /v2/{project}/pools` with optional `labelSelector` and `status`.
+    /// `GET /v2/{project}/pools?workspaceId=...` with optional `labelSelector`
+    /// and `status`. An answer that is not a list of pools (no `items`
+    /// array) is [`Error::Unreadable`]: never taken for "no pools".
     pub async fn list_pools(
         &self,
+        workspace: &str,
         label_selector: Option<&str>,
         status: Option<&str>,
     ) -> Result<Vec<Fetched>, Error> {
         let what = "list pools".to_string();
         let mut call = self.call(Method::GET, self.pool_path(None)?, b"");
+        call.query
+            .push(("workspaceId".into(), workspace.to_string()));
         if let Some(s) = label_selector {
             call.query.push(("labelSelector".into(), s.to_string()));
         }
         if let Some(s) = status {
             call.query.push(("status".into(), s.to_string()));
         }
-        let value = self.get_value(&call, &what).await?;
-        let list: PoolList = serde_json::from_value(value).map_err(|e| Error::Unavailable {
-            what: what.clone(),
-            detail: format!("the answer is not a list of pools: {e}"),
-        })?;
-        list.items
-            .into_iter()
-            .map(Fetched::from_value)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|detail| Error::Unavailable { what, detail })
+        let reply = self.send_idempotent(&call, &what).await?;
+        crate::model::read::pool_list(&reply.body)
+            .map(|items| items.into_iter().map(Fetched::from_read).collect())
+            .map_err(|detail| Error::Unreadable {
+                what,
+                status: reply.status,
+                detail,
+            })
     }
 
-    /// A pool by `metadata.name`, or else by its `os.modelarts/name` label.
-    /// Not found either way: the show's 404 ([`Error::Api`], exit 3).
-    pub async fn resolve_pool(&self, name: &str) -> Result<Fetched, Error> {
-        match self.show_pool(name).await {
-            Err(e) if is_not_found(&e) => {
-                let mut found = self.find_by_label(name).await?;
-                match found.len() {
-                    0 => Err(e),
-                    1 => Ok(found.remove(0)),
-                    n => Err(Error::usage_hint(
-                        format!("{n} pools are named {name}"),
-                        format!(
-                            "name one by its metadata.name: {}",
-                            found
-                                .iter()
-                                .filter_map(|f| f.pool.name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    )),
-                }
+    /// A pool of workspace `workspace`, by `metadata.name`, or else by its
+    /// `os.modelarts/name` label. Not found either way: the show's 404
+    /// ([`Error::Api`], exit 3), with a hint when the name is a pool of
+    /// another workspace.
+    pub async fn resolve_pool(&self, workspace: &str, name: &str) -> Result<Fetched, Error> {
+        let (not_found, elsewhere) = match self.show_pool(name).await {
+            Ok(f) if f.pool.workspace() == workspace => return Ok(f),
+            Ok(f) => (None, Some(f)),
+            Err(e) if is_not_found(&e) => (Some(e), None),
+            Err(e) => return Err(e),
+        };
+        let mut found = self.find_by_label(workspace, name).await?;
+        match found.len() {
+            0 => {
+                let err = not_found.unwrap_or_else(|| Error::Api {
+                    what: format!("get pool {name}"),
+                    api: ApiError {
+                        status: 404,
+                        error_msg: Some(format!("no pool named {name} in workspace {workspace}")),
+                        ..ApiError::default()
+                    },
+                });
+                let hint = match elsewhere {
+                    Some(f) => format!(
+                        "pool {name} is in workspace {0}; add --workspace-id {0}",
+                        f.pool.workspace()
+                    ),
+                    None => format!(
+                        "no pool has the name or metadata.name {name} in workspace {workspace}; \
+                         see them with: poolctl list{}",
+                        workspace_flag(workspace)
+                    ),
+                };
+                Err(err.with_hint(hint))
             }
-            other => other,
+            1 => Ok(found.remove(0)),
+            n => Err(Error::usage_hint(
+                format!("{n} pools are named {name} in workspace {workspace}"),
+                format!(
+                    "name one by its metadata.name: {}",
+                    found
+                        .iter()
+                        .filter_map(|f| f.pool.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
         }
     }
 
-    /// The pools whose `os.modelarts/name` label is `display_name` (asked of
-    /// the service with `labelSelector`, and checked again here).
-    pub async fn find_by_label(&self, display_name: &str) -> Result<Vec<Fetched>, Error> {
+    /// The pools of `workspace` whose `os.modelarts/name` label is
+    /// `display_name` (asked of the service with `labelSelector`, and
+    /// checked again here: label and workspace).
+    pub async fn find_by_label(
+        &self,
+        workspace: &str,
+        display_name: &str,
+    ) -> Result<Vec<Fetched>, Error> {
         let selector = format!("{NAME_LABEL}={display_name}");
-        let pools = self.list_pools(Some(&selector), None).await?;
+        let pools = self.list_pools(workspace, Some(&selector), None).await?;
         Ok(pools
             .into_iter()
-            .filter(|f| f.pool.display_name() == Some(display_name))
+            .filter(|f| {
+                f.pool.display_name() == Some(display_name) && f.pool.workspace() == workspace
+            })
             .collect())
     }
 
@@ -571,9 +648,14 @@ impl Client {
             return Ok(Fetched {
                 raw: Value::Object(Default::default()),
                 pool: Pool::default(),
+                unreadable: Vec::new(),
             });
         }
-        Fetched::from_body(&reply.body).map_err(|detail| Error::Unavailable { what, detail })
+        Fetched::from_body(&reply.body).map_err(|detail| Error::Unreadable {
+            what,
+            status: reply.status,
+            detail,
+        })
     }
 
     /// `GET /v1/{project}/resourceflavors`, as returned.
@@ -583,10 +665,15 @@ impl Client {
         self.get_value(&call, "list resource flavors").await
     }
 
-    /// `POST /v2/{project}/pools` with `body`, whose `os.modelarts/name` label
-    /// is `display_name`. See the module documentation for when it is resent
-    /// and when a pool is adopted.
-    pub async fn create_pool(&self, body: &[u8], display_name: &str) -> Result<Created, Error> {
+    /// `POST /v2/{project}/pools` with `body`, the JSON of `request`. See the
+    /// module documentation for when it is resent and when a pool is adopted.
+    pub async fn create_pool(
+        &self,
+        request: &CreatePoolRequest,
+        body: &[u8],
+    ) -> Result<Created, Error> {
+        let display_name = request.display_name().unwrap_or_default();
+        let workspace = request.workspace();
         let what = format!("create pool {display_name}");
         let call = self.call(Method::POST, self.pool_path(None)?, body);
         let secrets = self.secret_list();
@@ -595,13 +682,23 @@ impl Client {
         let mut backoff = self.policy.backoff().build();
         let mut ambiguous_seen = false;
         let mut attempt: u32 = 0;
+        let check = |lookup: Result<Lookup, Error>, failure: &Failure| match lookup {
+            Ok(Lookup::Ours(f)) => Ok(Some(self.adopt(f))),
+            Ok(Lookup::Other(f, why)) => Err(taken(&what, &f, &why, failure, &secrets)),
+            Ok(Lookup::None) => Ok(None),
+            Err(e) => Err(lookup_failed(&what, display_name, workspace, failure, e)),
+        };
 
         loop {
             attempt += 1;
             let failure = match self.attempt(&call, attempt).await {
                 Ok(reply) => match Fetched::from_body(&reply.body) {
-                    Ok(f) => return Ok(Created::New(f)),
-                    // Created, most likely, but unreadable: find it.
+                    Ok(f) if f.pool.name().is_some() => return Ok(Created::New(f)),
+                    // Created, most likely, but not a pool we can follow: find it.
+                    Ok(_) => Failure::Ambiguous(format!(
+                        "HTTP {}, but the answer is not a pool (no metadata.name)",
+                        reply.status
+                    )),
                     Err(d) => Failure::Ambiguous(format!("HTTP {}, but {d}", reply.status)),
                 },
                 Err(f) => f,
@@ -612,10 +709,10 @@ impl Client {
                 Failure::Status(r) if r.status == 429 || r.status == 503 => false,
                 Failure::Status(r) if r.status == 409 && ambiguous_seen => {
                     // Our earlier, unanswered create may be what conflicts.
-                    return match self.find_ours(display_name, began_unix).await {
-                        Ok(Lookup::Ours(f)) => Ok(self.adopt(f)),
-                        Ok(_) => Err(failure_error(&what, failure, attempt, &secrets)),
-                        Err(e) => Err(lookup_failed(&what, &failure, e)),
+                    let lookup = self.find_ours(request, began_unix).await;
+                    return match check(lookup, &failure)? {
+                        Some(created) => Ok(created),
+                        None => Err(failure_error(&what, failure, attempt, &secrets)),
                     };
                 }
                 Failure::Status(r) if r.status >= 500 => true,
@@ -641,16 +738,14 @@ impl Client {
                     });
                     tokio::time::sleep(after).await;
                 }
-                match self.find_ours(display_name, began_unix).await {
-                    Ok(Lookup::Ours(f)) => return Ok(self.adopt(f)),
-                    Ok(Lookup::Older(f)) => {
-                        return Err(older_exists(&what, &f, &failure, &secrets))
-                    }
-                    Ok(Lookup::None) if wait.is_some() => continue,
-                    Ok(Lookup::None) => {
-                        return Err(failure_error(&what, failure, attempt, &secrets))
-                    }
-                    Err(e) => return Err(lookup_failed(&what, &failure, e)),
+                let lookup = self.find_ours(request, began_unix).await;
+                match check(lookup, &failure)? {
+                    Some(created) => return Ok(created),
+                    // Clearly absent: the create did not take. A resend is
+                    // safe, as the service refuses a second pool of the
+                    // name (409), which leads back here.
+                    None if wait.is_some() => continue,
+                    None => return Err(failure_error(&what, failure, attempt, &secrets)),
                 }
             }
 
@@ -673,10 +768,24 @@ impl Client {
         Created::Adopted(f)
     }
 
-    /// After an ambiguous create: is there a pool with the label, and is it ours?
-    async fn find_ours(&self, display_name: &str, began_unix: u64) -> Result<Lookup, Error> {
-        let found = self.find_by_label(display_name).await?;
-        let threshold = began_unix.saturating_sub(self.policy.clock_skew.as_secs());
+    /// After an ambiguous create: is there a pool with the label in the
+    /// request's workspace, and is it ours? Ours: it matches what was sent
+    /// (flavors, counts, network) and was created after this create began,
+    /// on the service's clock (its `Date` header), less
+    /// [`RetryPolicy::clock_skew`] for the header's one-second steps and
+    /// the way there.
+    async fn find_ours(
+        &self,
+        request: &CreatePoolRequest,
+        began_unix: u64,
+    ) -> Result<Lookup, Error> {
+        let display_name = request.display_name().unwrap_or_default();
+        let found = self
+            .find_by_label(request.workspace(), display_name)
+            .await?;
+        let threshold = self
+            .on_service_clock(began_unix)
+            .saturating_sub(self.policy.clock_skew.as_secs());
         let created = |f: &Fetched| {
             f.pool
                 .metadata
@@ -684,15 +793,38 @@ impl Client {
                 .as_deref()
                 .and_then(crate::time::parse_timestamp)
         };
-        let ours = found
-            .iter()
-            .filter(|f| created(f).is_some_and(|t| t >= threshold))
-            .max_by_key(|f| created(f));
-        if let Some(f) = ours {
-            return Ok(Lookup::Ours(f.clone()));
+        let mut other = None;
+        for f in found {
+            let why = match created(&f) {
+                None => "it has no creation time to tell".to_string(),
+                Some(t) if t < threshold => format!(
+                    "it was created at {}, before this command started",
+                    crate::time::rfc3339_from_unix(t)
+                ),
+                Some(_) => {
+                    let differs: Vec<String> = f
+                        .pool
+                        .differences(request)
+                        .into_iter()
+                        .filter(|d| {
+                            d.field.starts_with("spec.resources")
+                                || d.field.starts_with("spec.network")
+                        })
+                        .map(|d| d.to_string())
+                        .collect();
+                    if differs.is_empty() {
+                        return Ok(Lookup::Ours(f));
+                    }
+                    format!(
+                        "it was created meanwhile, but not from this request ({})",
+                        differs.join("; ")
+                    )
+                }
+            };
+            other.get_or_insert((f, why));
         }
-        Ok(match found.into_iter().next() {
-            Some(f) => Lookup::Older(f),
+        Ok(match other {
+            Some((f, why)) => Lookup::Other(f, why),
             None => Lookup::None,
         })
     }
@@ -700,29 +832,53 @@ impl Client {
 
 /// The service's 404: the pool (or whatever was asked for) does not exist.
 pub fn is_not_found(e: &Error) -> bool {
-    matches!(e, Error::Api { api, .. } if api.status == 404)
+    matches!(e.inner(), Error::Api { api, .. } if api.status == 404)
+}
+
+/// ` --workspace-id W` for a command to suggest, when W is not the default.
+pub fn workspace_flag(workspace: &str) -> String {
+    if workspace == crate::model::DEFAULT_WORKSPACE {
+        String::new()
+    } else {
+        format!(" --workspace-id {workspace}")
+    }
 }
 
 enum Lookup {
     Ours(Fetched),
-    Older(Fetched),
+    /// A pool of the name that is not ours, and why.
+    Other(Fetched, String),
     None,
 }
 
-fn lookup_failed(what: &str, failure: &Failure, e: Error) -> Error {
+/// The lookup after an ambiguous create gave no clear answer: the pool may
+/// exist, and nothing more is sent (DESIGN.md §3).
+fn lookup_failed(
+    what: &str,
+    display_name: &str,
+    workspace: &str,
+    failure: &Failure,
+    e: Error,
+) -> Error {
     Error::Unavailable {
         what: what.to_string(),
         detail: format!(
-            "the create may have reached the service ({}), and looking for the pool failed: {e}; \
-             check with `poolctl list` before creating it again",
+            "the create may have reached the service ({}), and looking for the pool gave no \
+             clear answer: {e}",
             failure.reason()
         ),
     }
+    .with_hint(format!(
+        "the pool may exist; nothing more was sent. Check with: poolctl get {display_name}{}, \
+         before creating it again",
+        workspace_flag(workspace)
+    ))
 }
 
-fn older_exists(what: &str, f: &Fetched, failure: &Failure, secrets: &[&str]) -> Error {
+/// A pool of the name exists and is not ours: the name is taken (exit 5).
+fn taken(what: &str, f: &Fetched, why: &str, failure: &Failure, secrets: &[&str]) -> Error {
     let api = match failure {
-        Failure::Status(r) => transport::api_error(r, secrets),
+        Failure::Status(r) if r.status == 409 => transport::api_error(r, secrets),
         _ => ApiError {
             status: 409,
             ..ApiError::default()
@@ -730,13 +886,8 @@ fn older_exists(what: &str, f: &Fetched, failure: &Failure, secrets: &[&str]) ->
     };
     Error::AlreadyExists {
         what: format!(
-            "{what}: pool {} with this name was created at {}, before this command started",
+            "{what}: pool {} has this name, and {why}",
             f.pool.name().unwrap_or("?"),
-            f.pool
-                .metadata
-                .creation_timestamp
-                .as_deref()
-                .unwrap_or("an unknown time")
         ),
         api,
     }

@@ -11,7 +11,7 @@ use super::{trace, Client, ClientEvent};
 use crate::auth::signer::{self, SigningInput};
 use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
-use crate::model::ErrorBody;
+use crate::model::read::ErrorBody;
 use crate::redact;
 use crate::time::{now_unix, sdk_date_from_unix};
 
@@ -31,6 +31,11 @@ pub(crate) struct BaseUrl {
 }
 
 impl BaseUrl {
+    /// `scheme://host[:port]/prefix`, as a person would write it.
+    pub(crate) fn shown(&self) -> String {
+        format!("{}{}", self.origin, self.prefix)
+    }
+
     pub(crate) fn is_https(&self) -> bool {
         self.origin.starts_with("https://")
     }
@@ -129,7 +134,7 @@ impl Failure {
             Failure::NotSent(d) => format!("could not connect: {d}"),
             Failure::Ambiguous(d) => d.clone(),
             Failure::Status(r) => {
-                let body = serde_json::from_slice::<ErrorBody>(&r.body).ok();
+                let body = ErrorBody::read(&r.body);
                 match body.and_then(|b| b.error_code) {
                     Some(code) => format!("HTTP {} ({code})", r.status),
                     None => format!("HTTP {}", r.status),
@@ -181,9 +186,7 @@ pub(crate) fn failure_error(
 /// The service's error body (`error_code`/`error_msg` or `code`/`message`)
 /// and request id; a body that is not such JSON becomes a one-line message.
 pub(crate) fn api_error(reply: &Reply, secrets: &[&str]) -> ApiError {
-    let parsed = serde_json::from_slice::<ErrorBody>(&reply.body)
-        .ok()
-        .filter(|b| b.error_code.is_some() || b.error_msg.is_some());
+    let parsed = ErrorBody::read(&reply.body);
     let (error_code, error_msg) = match parsed {
         Some(b) => (
             b.error_code.map(|c| redact::secret_values(&c, secrets)),
@@ -355,6 +358,9 @@ impl Client {
                 .map(|v| v.trim().to_string())
         };
         let request_id = header("x-request-id");
+        if let Some(date) = header("date").and_then(|d| crate::time::parse_http_date(&d)) {
+            self.note_service_clock(date);
+        }
         let retry_after = header("retry-after")
             .and_then(|v| v.parse::<u64>().ok())
             .map(Duration::from_secs);

@@ -10,6 +10,7 @@ use crate::client::{Client, Fetched};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::manifest::{self, Document};
+use crate::model::CreatePoolRequest;
 use crate::output::{plural, Printer};
 use crate::settings::{CreateSettings, IfExists};
 use crate::validate::validate;
@@ -76,7 +77,16 @@ fn nothing_sent(printer: &Printer, problems: usize) {
 /// One pool to submit.
 struct Job {
     display: String,
+    request: CreatePoolRequest,
     body: Vec<u8>,
+}
+
+/// What became of one pool: its last state seen (none if it was never
+/// created), and how its create and wait went.
+struct Outcome {
+    display: String,
+    last: Option<Fetched>,
+    result: Result<(), Error>,
 }
 
 /// Creates every pool concurrently (bounded), follows each with `--wait`,
@@ -86,16 +96,17 @@ async fn submit_all(
     docs: Vec<Document>,
     ctx: &Context,
 ) -> Result<ExitStatus, Error> {
+    let several = docs.len() > 1;
     let jobs: Vec<Job> = docs
-        .iter()
+        .into_iter()
         .map(|d| Job {
             display: d.request.display_name().unwrap_or_default().to_string(),
             // The typed request serializes the same way for --dry-run and here.
             body: crate::model::to_json(&d.request, false).into_bytes(),
+            request: d.request,
         })
         .collect();
     let session = ctx.session().await?;
-    let several = jobs.len() > 1;
     let follower = Follower::new(ctx, &session.client);
     let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_CREATES));
     let mut set = tokio::task::JoinSet::new();
@@ -105,111 +116,165 @@ async fn submit_all(
         let waiting = ctx.waiting.clone();
         let (wait, timeout, reuse) = (s.wait, s.wait_timeout, s.if_exists == IfExists::Reuse);
         set.spawn(async move {
+            let workspace = job.request.workspace().to_string();
             // The bound is on creates in flight, never on waits: a long
             // wait must not hold back the creation of other pools.
             let permit = limit.acquire_owned().await;
-            let submitted = submit(&client, &job, reuse, &printer, &waiting).await;
+            let submitted =
+                submit(&client, &job, reuse, timeout, &printer, &waiting, &follower).await;
             drop(permit);
-            let result = match submitted {
-                Ok(f) if wait => follower
-                    .follow(&job.display, &f, Goal::Running, timeout, several)
-                    .await
-                    .map(|done| done.unwrap_or(f)),
-                other => other,
+            let outcome = match submitted {
+                Ok(f) if wait => {
+                    let waited = follower
+                        .follow(&job.display, &workspace, f, Goal::Running, timeout, several)
+                        .await;
+                    Outcome {
+                        display: job.display,
+                        last: waited.last,
+                        result: waited.result,
+                    }
+                }
+                Ok(f) => Outcome {
+                    display: job.display,
+                    last: Some(f),
+                    result: Ok(()),
+                },
+                Err(e) => Outcome {
+                    display: job.display,
+                    last: None,
+                    result: Err(e),
+                },
             };
-            (i, job.display, result)
+            (i, outcome)
         });
     }
-    let mut results = Vec::new();
+    let mut outcomes = Vec::new();
     while let Some(joined) = set.join_next().await {
-        results.push(
+        outcomes.push(
             joined.map_err(|e| Error::Internal(anyhow::anyhow!("a create task failed: {e}")))?,
         );
     }
-    results.sort_by_key(|(i, _, _)| *i);
-    report(&ctx.printer, results, s.show_secrets)
+    outcomes.sort_by_key(|(i, _)| *i);
+    report(
+        &ctx.printer,
+        outcomes.into_iter().map(|(_, o)| o).collect(),
+        several,
+        s.show_secrets,
+    )
 }
 
-/// Sends one create; with `reuse`, a 409 adopts the pool of that name.
+/// Sends one create. With `reuse`, a 409 adopts the pool of that name in
+/// its workspace, or, when that pool is being deleted, waits until it is
+/// gone (within `timeout`) and creates it anew.
 async fn submit(
     client: &Client,
     job: &Job,
     reuse: bool,
+    timeout: std::time::Duration,
     printer: &Printer,
     waiting: &Waiting,
+    follower: &Follower,
 ) -> Result<Fetched, Error> {
-    // Listed while the request is in flight: a signal then says the pool may exist.
-    waiting.add(&job.display, Pending::Create);
-    let created = client.create_pool(&job.body, &job.display).await;
-    waiting.remove(&job.display, Pending::Create);
-    Ok(match created {
-        Ok(created) => {
-            let adopted = created.is_adopted();
-            let f = created.into_fetched();
-            printer.info(&format!(
-                "pool {} {}: {}",
-                job.display,
-                if adopted {
-                    "created (answer recovered)"
-                } else {
-                    "created"
-                },
-                f.pool.name().unwrap_or("?")
-            ));
-            f
-        }
-        Err(err @ Error::AlreadyExists { .. }) if reuse => {
-            let mut found = client.find_by_label(&job.display).await?;
-            if found.len() != 1 {
-                return Err(err);
+    let workspace = job.request.workspace();
+    let mut waited_out = false;
+    loop {
+        // Listed while the request is in flight: a signal then says the pool may exist.
+        waiting.add(&job.display, Pending::Create);
+        let created = client.create_pool(&job.request, &job.body).await;
+        waiting.remove(&job.display, Pending::Create);
+        let err = match created {
+            Ok(created) => {
+                let adopted = created.is_adopted();
+                let f = created.into_fetched();
+                printer.info(&format!(
+                    "pool {} {}: {}",
+                    job.display,
+                    if adopted {
+                        "created (answer recovered)"
+                    } else {
+                        "created"
+                    },
+                    f.pool.name().unwrap_or("?")
+                ));
+                return Ok(f);
             }
-            let f = found.remove(0);
-            printer.info(&format!(
-                "pool {} exists: {} ({}); reusing it (--if-exists reuse)",
-                job.display,
-                f.pool.name().unwrap_or("?"),
-                f.pool.phase().unwrap_or("no phase yet")
-            ));
-            f
+            Err(err @ Error::AlreadyExists { .. }) if reuse => err,
+            Err(e) => return Err(e),
+        };
+        let mut found = client.find_by_label(workspace, &job.display).await?;
+        if found.len() != 1 {
+            return Err(err);
         }
-        Err(e) => return Err(e),
-    })
+        let f = found.remove(0);
+        if f.pool.phase() == Some(crate::model::phase::DELETING) && !waited_out {
+            printer.info(&format!(
+                "pool {} exists but is being deleted; waiting until it is gone, then creating it anew",
+                job.display
+            ));
+            let waited = follower
+                .follow(&job.display, workspace, f, Goal::Deleted, timeout, false)
+                .await;
+            waited.result?;
+            waited_out = true;
+            continue;
+        }
+        printer.info(&format!(
+            "pool {} exists: {} ({}); reusing it (--if-exists reuse)",
+            job.display,
+            f.pool.name().unwrap_or("?"),
+            f.pool.phase().unwrap_or("no phase yet")
+        ));
+        let differences = f.pool.differences(&job.request);
+        if !differences.is_empty() {
+            printer.warning(&format!(
+                "pool {} differs from the request: {}",
+                job.display,
+                differences
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+        return Ok(f);
+    }
 }
 
-/// Prints each pool's result. With one pool its error is the run's; with
-/// several, each failure is printed here and the first decides the status.
+/// Prints what became of each pool: the last state of every pool that
+/// exists is the result (one pool: the object; several: one List), also
+/// when its create or wait failed. With one pool its error is the run's;
+/// with several, each failure is printed here and the first decides the
+/// status.
 fn report(
     printer: &Printer,
-    results: Vec<(usize, String, Result<Fetched, Error>)>,
+    outcomes: Vec<Outcome>,
+    several: bool,
     show_secrets: bool,
 ) -> Result<ExitStatus, Error> {
-    if results.len() == 1 {
-        let (_, _, result) = results.into_iter().next().expect("one result");
-        printer.pools(&[result?], show_secrets)?;
-        return Ok(ExitStatus::Success);
+    let states: Vec<Fetched> = outcomes.iter().filter_map(|o| o.last.clone()).collect();
+    if several || !states.is_empty() {
+        printer.pools(&states, several, show_secrets)?;
     }
-    let total = results.len();
-    let mut ok = Vec::new();
+    if !several {
+        let outcome = outcomes.into_iter().next().expect("one outcome");
+        return outcome.result.map(|()| ExitStatus::Success);
+    }
+    let total = outcomes.len();
+    let mut failed = 0;
     let mut first_failure = None;
-    for (_, display, result) in results {
-        match result {
-            Ok(f) => ok.push(f),
-            Err(e) => {
-                first_failure.get_or_insert(e.exit_status());
-                printer.failure(&format!("pool {display}: {e}"));
-                if let Some(hint) = e.hint() {
-                    printer.stderr_line(&format!("  hint: {hint}"));
-                }
+    for o in outcomes {
+        if let Err(e) = o.result {
+            failed += 1;
+            first_failure.get_or_insert(e.exit_status());
+            printer.failure(&format!("pool {}: {e}", o.display));
+            if let Some(hint) = e.hint() {
+                printer.stderr_line(&format!("  hint: {hint}"));
             }
         }
-    }
-    if !ok.is_empty() {
-        printer.pools(&ok, show_secrets)?;
     }
     Ok(match first_failure {
         None => ExitStatus::Success,
         Some(status) => {
-            let failed = total - ok.len();
             printer.failure(&format!("{failed} of {total} pools failed"));
             status
         }

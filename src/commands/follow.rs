@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::context::{Context, Pending, Waiting};
-use crate::client::{Client, Fetched};
+use crate::client::{workspace_flag, Client, Fetched};
 use crate::error::Error;
 use crate::output::progress::Progress;
 use crate::output::Printer;
-use crate::wait::{self, Goal, Schedule};
+use crate::wait::{self, Goal, Schedule, Waited};
 
 /// What following a pool needs; cheap to clone into a task per pool.
 #[derive(Clone)]
@@ -30,43 +30,85 @@ impl Follower {
 
     /// Follows `pool` until `goal`, showing progress under `display` (the
     /// name the user knows it by), which also names it in errors and in the
-    /// resume hint. `several`: other pools report at the same time.
-    /// Returns the last pool seen for `Running`, `None` for `Deleted`.
+    /// resume hint, with `workspace`. `several`: other pools report at the
+    /// same time.
     pub async fn follow(
         &self,
         display: &str,
-        pool: &Fetched,
+        workspace: &str,
+        pool: Fetched,
         goal: Goal,
         timeout: Duration,
         several: bool,
-    ) -> Result<Option<Fetched>, Error> {
-        let name = pool.metadata_name()?;
-        self.waiting.add(display, Pending::Wait(goal));
+    ) -> Waited {
+        if let Err(e) = pool.metadata_name() {
+            return Waited {
+                last: Some(pool),
+                result: Err(e),
+            };
+        }
+        // What a resume command names: the pool, and its workspace.
+        let resume = format!("{display}{}", workspace_flag(workspace));
+        self.waiting.add(&resume, Pending::Wait(goal));
         let mut progress = Progress::new(&self.printer, display, several);
-        let done = wait::until(
+        let mut waited = wait::until(
             self.client.as_ref(),
-            name,
+            pool,
             goal,
             timeout,
             Schedule::default(),
             &mut |e| progress.event(e),
         )
-        .await
-        .map_err(|e| match e {
-            Error::WaitTimeout { waited, goal, .. } => Error::WaitTimeout {
-                name: display.to_string(),
-                waited,
-                goal,
-            },
-            Error::PoolFailed { phase, message, .. } => Error::PoolFailed {
-                name: display.to_string(),
-                phase,
-                message,
-            },
-            other => other,
-        });
+        .await;
         drop(progress);
-        self.waiting.remove(display, Pending::Wait(goal));
-        done
+        self.waiting.remove(&resume, Pending::Wait(goal));
+        waited.result = waited.result.map_err(|e| named(e, display, &resume, goal));
+        waited
+    }
+}
+
+/// The error of a wait, naming the pool as the user knows it; an outage
+/// says the pool is there and how to pick the wait up again.
+fn named(e: Error, display: &str, resume: &str, goal: Goal) -> Error {
+    let e = match e {
+        Error::WaitTimeout { waited, goal, .. } => Error::WaitTimeout {
+            name: display.to_string(),
+            waited,
+            goal,
+        },
+        Error::PoolFailed { phase, message, .. } => Error::PoolFailed {
+            name: display.to_string(),
+            phase,
+            message,
+        },
+        e @ (Error::Unavailable { .. } | Error::Unreadable { .. }) => {
+            let hint = format!(
+                "the pool exists and poolctl lost sight of it; once the service answers, \
+                 resume with: {}",
+                goal.resume_command(resume)
+            );
+            return e.with_hint(hint);
+        }
+        other => other,
+    };
+    // The error's own hint names the pool; in another workspace, the
+    // commands it gives need the flag too.
+    match e.hint() {
+        Some(hint) if resume != display => {
+            let hint = hint.replace(
+                &format!("poolctl wait {display}"),
+                &format!("poolctl wait {resume}"),
+            );
+            let hint = hint.replace(
+                &format!("poolctl get {display}"),
+                &format!("poolctl get {resume}"),
+            );
+            let hint = hint.replace(
+                &format!("poolctl delete {display}"),
+                &format!("poolctl delete {resume}"),
+            );
+            e.with_hint(hint)
+        }
+        _ => e,
     }
 }

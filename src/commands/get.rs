@@ -10,8 +10,11 @@ impl Command for GetSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
         ctx.block_on(async {
             let session = ctx.session().await?;
-            let pool = session.client.resolve_pool(&self.name).await?;
-            ctx.printer.pools(&[pool], self.show_secrets)?;
+            let pool = session
+                .client
+                .resolve_pool(&self.workspace, &self.name)
+                .await?;
+            ctx.printer.pools(&[pool], false, self.show_secrets)?;
             Ok(ExitStatus::Success)
         })
     }

@@ -12,7 +12,7 @@ impl Command for ListSettings {
             let session = ctx.session().await?;
             let pools = session
                 .client
-                .list_pools(self.label_selector.as_deref(), self.status)
+                .list_pools(&self.workspace, self.label_selector.as_deref(), self.status)
                 .await?;
             ctx.printer.pool_list(&pools)?;
             Ok(ExitStatus::Success)

@@ -3,35 +3,44 @@
 use super::context::{Context, Pending};
 use super::follow::Follower;
 use super::Command;
-use crate::client::is_not_found;
+use crate::client::workspace_flag;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::settings::WaitSettings;
-use crate::wait::Goal;
 
 impl Command for WaitSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
         // Listed from the start, so a signal while connecting says how to resume too.
-        ctx.waiting.add(&self.name, Pending::Wait(self.goal));
+        let resume = format!("{}{}", self.name, workspace_flag(&self.workspace));
+        ctx.waiting.add(&resume, Pending::Wait(self.goal));
         let result = ctx.block_on(async {
             let session = ctx.session().await?;
-            let found = match session.client.resolve_pool(&self.name).await {
-                Err(e) if is_not_found(&e) && self.goal == Goal::Deleted => {
-                    ctx.printer.result(&format!("pool {} deleted", self.name))?;
-                    return Ok(ExitStatus::Success);
-                }
-                found => found?,
-            };
-            let done = Follower::new(ctx, &session.client)
-                .follow(&self.name, &found, self.goal, self.timeout, false)
+            // A name that never resolved is not "deleted": it may be mistyped
+            // or in another workspace (exit 3).
+            let found = session
+                .client
+                .resolve_pool(&self.workspace, &self.name)
                 .await?;
-            match done {
-                Some(pool) => ctx.printer.pools(&[pool], false)?,
+            let waited = Follower::new(ctx, &session.client)
+                .follow(
+                    &self.name,
+                    &self.workspace,
+                    found,
+                    self.goal,
+                    self.timeout,
+                    false,
+                )
+                .await;
+            // The last state seen is the result, also when the wait failed.
+            match &waited.last {
+                Some(pool) => ctx
+                    .printer
+                    .pools(std::slice::from_ref(pool), false, false)?,
                 None => ctx.printer.result(&format!("pool {} deleted", self.name))?,
             }
-            Ok(ExitStatus::Success)
+            waited.result.map(|()| ExitStatus::Success)
         });
-        ctx.waiting.remove(&self.name, Pending::Wait(self.goal));
+        ctx.waiting.remove(&resume, Pending::Wait(self.goal));
         result
     }
 }

@@ -428,10 +428,7 @@ fn flag_template() -> CreatePoolRequest {
                 description: Some(String::new()),
                 ..Default::default()
             }),
-            labels: Some(PoolLabelsCreation {
-                workspace_id: Some("0".into()),
-                ..Default::default()
-            }),
+            labels: Some(PoolLabelsCreation::default()),
             extra: Default::default(),
         }),
         spec: Some(PoolSpecCreation {
@@ -446,6 +443,12 @@ fn flag_template() -> CreatePoolRequest {
 pub fn from_overrides(overrides: &Overrides) -> Result<Document, crate::error::Error> {
     let mut doc = Document::new(FLAGS_NAME, 1, flag_template());
     overrides.apply(&mut doc, false)?;
+    // The example's workspace, unless --workspace-id gave one.
+    let meta = doc.request.metadata.get_or_insert_with(Default::default);
+    let labels = meta.labels.get_or_insert_with(Default::default);
+    labels
+        .workspace_id
+        .get_or_insert_with(|| crate::model::DEFAULT_WORKSPACE.to_string());
     Ok(doc)
 }
 

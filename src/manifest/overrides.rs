@@ -115,6 +115,11 @@ enum Setter {
         fn(&Overrides) -> &[KeyValue],
         fn(&mut CreatePoolRequest, &str, &str),
     ),
+    /// A text field the flag fills in only where the manifest has none.
+    Fallback(
+        fn(&Overrides) -> &Option<String>,
+        fn(&mut CreatePoolRequest) -> &mut Option<String>,
+    ),
     /// Anything else: whether the flag was given, and what it does.
     Other(
         fn(&Overrides) -> bool,
@@ -175,7 +180,8 @@ const OVERRIDES: &[Override] = &[
         flag: "--workspace-id",
         path: "metadata.labels.\"os.modelarts/workspace.id\"",
         per_pool: false,
-        setter: Setter::Text(|o| &o.workspace_id, |r| &mut labels(r).workspace_id),
+        // A manifest's workspace wins for its own pool (DESIGN.md §2).
+        setter: Setter::Fallback(|o| &o.workspace_id, |r| &mut labels(r).workspace_id),
     },
     Override {
         flag: "--sharing",
@@ -423,7 +429,7 @@ fn resource(r: &ResourceSpec) -> PoolResource {
 impl Override {
     fn is_set(&self, o: &Overrides) -> bool {
         match self.setter {
-            Setter::Text(value, _) => value(o).is_some(),
+            Setter::Text(value, _) | Setter::Fallback(value, _) => value(o).is_some(),
             Setter::Pairs(pairs, _) => !pairs(o).is_empty(),
             Setter::Other(is_set, _) => is_set(o),
         }
@@ -484,6 +490,13 @@ impl Overrides {
                 Setter::Text(value, slot) => {
                     *slot(&mut doc.request) = value(self).clone();
                     doc.mark_flag(path, o.flag);
+                }
+                Setter::Fallback(value, slot) => {
+                    let field = slot(&mut doc.request);
+                    if field.is_none() {
+                        *field = value(self).clone();
+                        doc.mark_flag(path, o.flag);
+                    }
                 }
                 Setter::Pairs(pairs, set) => {
                     for kv in pairs(self) {

@@ -92,41 +92,65 @@ impl Printer {
         }
     }
 
-    /// JSON or YAML text of `values` as the result (see [`render_values`]).
-    pub fn values(&self, values: &[Value]) -> Result<(), Error> {
-        self.result(&render_values(values, self.format))
+    /// JSON or YAML text of one value as the result.
+    pub fn value(&self, value: &Value) -> Result<(), Error> {
+        self.result(&render_value(value, self.format))
     }
 
-    /// Pools as the service returned them: in detail as text, or the API
-    /// objects as JSON or YAML, secrets redacted unless `show_secrets`.
-    pub fn pools(&self, found: &[Fetched], show_secrets: bool) -> Result<(), Error> {
-        match self.format {
-            Format::Text => self.result(
-                &found
-                    .iter()
-                    .map(|f| pools::detail(&f.pool))
-                    .collect::<Vec<_>>()
-                    .join("\n\n"),
-            ),
-            _ => self.values(&shown(found, show_secrets)),
+    /// One value, or several as one List object (DESIGN.md §2).
+    pub fn values(&self, values: Vec<Value>, several: bool) -> Result<(), Error> {
+        match values.len() {
+            1 if !several => self.value(&values[0]),
+            _ => self.value(&list_object(values)),
         }
     }
 
-    /// `list`: a table, or the API's own list object.
+    /// Pools as the service returned them: in detail as text, or the API
+    /// objects as JSON or YAML (one, or a List when `several`), secrets
+    /// redacted unless `show_secrets`. Text names the fields it could not read.
+    pub fn pools(&self, found: &[Fetched], several: bool, show_secrets: bool) -> Result<(), Error> {
+        match self.format {
+            Format::Text => {
+                self.unreadable(found);
+                self.result(
+                    &found
+                        .iter()
+                        .map(pools::detail)
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                )
+            }
+            _ => self.values(shown(found, show_secrets), several),
+        }
+    }
+
+    /// `list`: a table, or one List object.
     pub fn pool_list(&self, found: &[Fetched]) -> Result<(), Error> {
         match self.format {
             Format::Text if found.is_empty() => {
                 self.info("No pools found.");
                 Ok(())
             }
-            Format::Text => self.result(&pools::table(found, crate::time::now_unix())),
-            _ => {
-                let list = serde_json::json!({
-                    "kind": "List", "apiVersion": "v2", "metadata": {},
-                    "items": shown(found, false),
-                });
-                self.values(&[list])
+            Format::Text => {
+                self.unreadable(found);
+                self.result(&pools::table(found, crate::time::now_unix()))
             }
+            _ => self.values(shown(found, false), true),
+        }
+    }
+
+    /// A warning per pool whose answer had fields the text cannot show.
+    fn unreadable(&self, found: &[Fetched]) {
+        for f in found.iter().filter(|f| !f.unreadable.is_empty()) {
+            self.warning(&format!(
+                "pool {}: could not read {} of the service's answer (-o json shows it as it came)",
+                crate::redact::terminal(f.pool.name().unwrap_or("?")),
+                f.unreadable
+                    .iter()
+                    .map(|u| crate::redact::terminal(u))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
         }
     }
 
@@ -243,24 +267,17 @@ fn shown(found: &[Fetched], show_secrets: bool) -> Vec<Value> {
         .collect()
 }
 
-/// JSON or YAML text of one value, or of several (a JSON array, a YAML stream).
-pub fn render_values(values: &[Value], format: Format) -> String {
+/// `{"apiVersion":"v2","kind":"List","items":[...]}`, the shape of the
+/// API's own list answer.
+pub fn list_object(items: Vec<Value>) -> Value {
+    serde_json::json!({"apiVersion": "v2", "kind": "List", "items": items})
+}
+
+/// JSON or YAML text of one value.
+pub fn render_value(value: &Value, format: Format) -> String {
     match format {
-        Format::Yaml => values
-            .iter()
-            .map(|v| serde_saphyr::to_string(v).unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("---\n"),
-        _ => {
-            let one;
-            let v = if values.len() == 1 {
-                &values[0]
-            } else {
-                one = Value::Array(values.to_vec());
-                &one
-            };
-            crate::model::to_json(v, true)
-        }
+        Format::Yaml => serde_saphyr::to_string(value).unwrap_or_default(),
+        _ => crate::model::to_json(value, true),
     }
 }
 
@@ -271,7 +288,7 @@ mod tests {
 
     #[test]
     fn yaml_keeps_numeric_strings_strings() {
-        let text = render_values(&[json!({"a": "0", "b": 1})], Format::Yaml);
+        let text = render_value(&json!({"a": "0", "b": 1}), Format::Yaml);
         let back: Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(back, json!({"a": "0", "b": 1}));
     }

@@ -1,7 +1,6 @@
 //! Pools as text: one pool in detail, many as a table.
 
 use crate::client::Fetched;
-use crate::model::Pool;
 use crate::time::{now_unix, parse_timestamp};
 
 /// `45s`, `3m`, `5h`, `2d` since an RFC 3339 timestamp.
@@ -22,18 +21,20 @@ fn or_dash(s: Option<&str>) -> &str {
     s.filter(|s| !s.is_empty()).unwrap_or("-")
 }
 
-/// One pool in detail, for `get`, `create` and `wait`.
-pub fn detail(pool: &Pool) -> String {
-    let (available, total) = pool.nodes();
+/// One pool in detail, for `get`, `create` and `wait`. Text from the
+/// service is escaped for the terminal.
+pub fn detail(fetched: &Fetched) -> String {
+    let pool = &fetched.pool;
     let mut rows: Vec<(&str, String)> = vec![
         ("name", or_dash(pool.name()).to_string()),
         ("display name", or_dash(pool.display_name()).to_string()),
+        ("workspace", pool.workspace().to_string()),
         ("type", or_dash(pool.spec.pool_type.as_deref()).to_string()),
         (
             "phase",
             pool.phase().unwrap_or("(not reported yet)").to_string(),
         ),
-        ("nodes", format!("{available}/{total} available")),
+        ("nodes", super::progress::nodes_text(pool.capacity())),
     ];
     for r in &pool.spec.resources {
         rows.push((
@@ -60,8 +61,11 @@ pub fn detail(pool: &Pool) -> String {
     if let Some(msg) = pool.status.message.as_deref().filter(|m| !m.is_empty()) {
         rows.push(("message", msg.to_string()));
     }
+    if !fetched.unreadable.is_empty() {
+        rows.push(("unreadable", fetched.unreadable.join("; ")));
+    }
     rows.iter()
-        .map(|(k, v)| format!("{:<13} {v}", format!("{k}:")))
+        .map(|(k, v)| format!("{:<13} {}", format!("{k}:"), crate::redact::terminal(v)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -78,16 +82,19 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
     ]];
     for f in pools {
         let p = &f.pool;
-        let (available, total) = p.nodes();
         rows.push([
             or_dash(p.name()).to_string(),
             or_dash(p.display_name()).to_string(),
             or_dash(p.spec.pool_type.as_deref()).to_string(),
             or_dash(p.phase()).to_string(),
-            format!("{available}/{total}"),
+            p.capacity().to_string(),
             age(p.metadata.creation_timestamp.as_deref(), now),
         ]);
     }
+    let rows: Vec<[String; 6]> = rows
+        .into_iter()
+        .map(|r| r.map(|cell| crate::redact::terminal(&cell)))
+        .collect();
     let widths: Vec<usize> = (0..6)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();

@@ -8,13 +8,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::Printer;
 use crate::client::{ClientEvent, Observer};
 use crate::duration::format_duration;
+use crate::model::Capacity;
 use crate::wait::Event;
 
 pub struct Progress {
     printer: Printer,
     name: String,
     bar: Option<ProgressBar>,
-    last: Option<(Option<String>, i64, i64)>,
+    last: Option<(Option<String>, Capacity)>,
 }
 
 impl Progress {
@@ -47,16 +48,12 @@ impl Progress {
         match event {
             Event::Polled {
                 phase,
-                available,
-                total,
+                capacity,
                 elapsed,
             } => {
-                let shown = phase.as_deref().unwrap_or("(no phase yet)");
-                let text = format!(
-                    "{}: {shown}, {available}/{total} nodes available",
-                    self.name
-                );
-                let state = (phase, available, total);
+                let shown = crate::redact::terminal(phase.as_deref().unwrap_or("(no phase yet)"));
+                let text = format!("{}: {shown}, {}", self.name, nodes_text(capacity));
+                let state = (phase, capacity);
                 match &self.bar {
                     Some(bar) => bar.set_message(text),
                     None if self.last.as_ref() != Some(&state) => self
@@ -78,6 +75,19 @@ impl Progress {
                         .stderr_line(&format!("{text}, {}", format_duration(elapsed))),
                 }
             }
+        }
+    }
+}
+
+/// `2/4 nodes available`, or what a logical pool may use of its parent's.
+pub fn nodes_text(capacity: Capacity) -> String {
+    match capacity {
+        Capacity::Nodes { available, total } => format!("{available}/{total} nodes available"),
+        Capacity::Share { count, max_count } if count == max_count => {
+            format!("logical: {count} nodes of its parent")
+        }
+        Capacity::Share { count, max_count } => {
+            format!("logical: {count} to {max_count} nodes of its parent")
         }
     }
 }

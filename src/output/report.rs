@@ -71,7 +71,7 @@ impl Printer {
                     "files": files,
                     "diagnostics": list,
                 });
-                self.values(&[report])?;
+                self.value(&report)?;
             }
             Format::Text => {
                 let mut text = String::new();
@@ -138,7 +138,7 @@ impl Printer {
                         v
                     })
                     .collect();
-                self.values(&bodies)
+                self.values(bodies, docs.len() > 1)
             }
             Format::Text => self.result(&dry_run_text(docs)),
         }

@@ -45,6 +45,7 @@ const ENDPOINT: &[&str] = &["POOLCTL_ENDPOINT"];
 const PROJECT_ID: &[&str] = &["POOLCTL_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"];
 const IAM_ENDPOINT: &[&str] = &["POOLCTL_IAM_ENDPOINT", "HUAWEICLOUD_SDK_IAM_ENDPOINT"];
 const CA_BUNDLE: &[&str] = &["POOLCTL_CA_BUNDLE"];
+const WORKSPACE_ID: &[&str] = &["POOLCTL_WORKSPACE_ID"];
 /// A knob for pipelines and tests that cannot afford second-long backoffs.
 const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
 
@@ -56,6 +57,7 @@ pub const FLAG_ENV: &[(&str, &[&str])] = &[
     ("--project-id", PROJECT_ID),
     ("--iam-endpoint", IAM_ENDPOINT),
     ("--ca-bundle", CA_BUNDLE),
+    ("--workspace-id", WORKSPACE_ID),
 ];
 
 /// Everything a run needs to know before it starts.
@@ -159,11 +161,14 @@ pub struct ValidateSettings {
 #[derive(Debug)]
 pub struct GetSettings {
     pub name: String,
+    /// `workspaceId` of the lookup.
+    pub workspace: String,
     pub show_secrets: bool,
 }
 
 #[derive(Debug)]
 pub struct ListSettings {
+    pub workspace: String,
     pub label_selector: Option<String>,
     /// `created`, `failed` or `creating`, as the API's `status` filter.
     pub status: Option<&'static str>,
@@ -172,6 +177,7 @@ pub struct ListSettings {
 #[derive(Debug)]
 pub struct WaitSettings {
     pub name: String,
+    pub workspace: String,
     pub goal: Goal,
     pub timeout: Duration,
 }
@@ -179,6 +185,7 @@ pub struct WaitSettings {
 #[derive(Debug)]
 pub struct DeleteSettings {
     pub name: String,
+    pub workspace: String,
     pub wait: bool,
     pub wait_timeout: Duration,
 }
@@ -269,8 +276,9 @@ fn unknown_fields(mode: ValidateMode) -> Severity {
     }
 }
 
-/// The pool flags as the manifest module takes them.
-fn overrides(f: PoolFlags) -> Overrides {
+/// The pool flags as the manifest module takes them; `workspace_id` is the
+/// global one, given (a manifest's own label wins over it).
+fn overrides(f: PoolFlags, workspace_id: Option<String>) -> Overrides {
     Overrides {
         name: f.name,
         pool_type: f.pool_type,
@@ -282,7 +290,7 @@ fn overrides(f: PoolFlags) -> Overrides {
         network: f.network,
         vpc_id: f.vpc_id,
         subnet_id: f.subnet_id,
-        workspace_id: f.workspace_id,
+        workspace_id,
         description: f.description,
         sharing: f.sharing,
         node_prefix: f.node_prefix,
@@ -331,6 +339,10 @@ pub fn resolve(
     home: Option<&Path>,
 ) -> Result<Settings, Error> {
     let Cli { global, command } = cli;
+    let workspace_given = first(global.workspace_id.clone(), env, WORKSPACE_ID);
+    let workspace = workspace_given
+        .clone()
+        .unwrap_or_else(|| crate::model::DEFAULT_WORKSPACE.to_string());
     // Only commands that talk to the service resolve how: a knob for HTTP
     // that is wrong does not stop `validate`.
     let remote = |uses_service: bool| -> Result<Service, Error> {
@@ -370,7 +382,7 @@ pub fn resolve(
             } = a;
             let create = CreateSettings {
                 files,
-                overrides: overrides(pool),
+                overrides: overrides(pool, workspace_given),
                 dry_run,
                 wait,
                 wait_timeout,
@@ -391,7 +403,11 @@ pub fn resolve(
             Service::None,
         ),
         Command::Get(GetArgs { name, show_secrets }) => (
-            CommandSettings::Get(GetSettings { name, show_secrets }),
+            CommandSettings::Get(GetSettings {
+                name,
+                workspace,
+                show_secrets,
+            }),
             remote(true)?,
         ),
         Command::List(ListArgs {
@@ -399,6 +415,7 @@ pub fn resolve(
             status,
         }) => (
             CommandSettings::List(ListSettings {
+                workspace,
                 label_selector,
                 status: status.map(|s| match s {
                     ListStatus::Created => "created",
@@ -415,6 +432,7 @@ pub fn resolve(
         }) => (
             CommandSettings::Wait(WaitSettings {
                 name,
+                workspace,
                 goal: match wait_for {
                     WaitFor::Running => Goal::Running,
                     WaitFor::Deleted => Goal::Deleted,
@@ -430,6 +448,7 @@ pub fn resolve(
         }) => (
             CommandSettings::Delete(DeleteSettings {
                 name,
+                workspace,
                 wait,
                 wait_timeout,
             }),

@@ -5,14 +5,17 @@
 //! |---|---|
 //! | endpoint | `--endpoint`; `POOLCTL_ENDPOINT`; the SDK table from `--region`/`POOLCTL_REGION`; else a usage error |
 //! | project id | `--project-id`; `POOLCTL_PROJECT_ID`; `HUAWEICLOUD_SDK_PROJECT_ID`; the file's `project_id`; else looked up through IAM (needs a region) |
-//! | IAM endpoint | `--iam-endpoint`; `POOLCTL_IAM_ENDPOINT`; `HUAWEICLOUD_SDK_IAM_ENDPOINT`; the file's `iam_endpoint`; `https://iam.{region}.myhuaweicloud.com` |
+//! | region for the project lookup | `--region`; `POOLCTL_REGION`; the `{region}` of an endpoint `https://modelarts.{region}.{domain}` |
+//! | IAM endpoint | `--iam-endpoint`; `POOLCTL_IAM_ENDPOINT`; `HUAWEICLOUD_SDK_IAM_ENDPOINT`; the file's `iam_endpoint`; with an endpoint given, `modelarts.X` → `iam.X` on its own domain (another host: itself); else the region table's IAM host |
 //! | credentials | see [`super::credentials`] |
 
 use std::path::Path;
 
 use super::credentials::{resolve_credentials, FoundCredentials};
 use super::{first, Env, ENDPOINT, IAM_ENDPOINT, PROJECT_ID, REGION};
-use crate::auth::{iam_endpoint, modelarts_endpoint, CredentialSource, Credentials};
+use crate::auth::{
+    iam_endpoint, iam_endpoint_of, modelarts_endpoint, region_of, CredentialSource, Credentials,
+};
 use crate::error::Error;
 
 /// Everything a client needs to reach the service, resolved before any request.
@@ -68,13 +71,16 @@ pub fn resolve_target(
 ) -> Result<Target, Error> {
     let region = first(flags.region, env, REGION);
 
-    let endpoint = match (first(flags.endpoint, env, ENDPOINT), &region) {
-        (Some(e), _) => check_url("--endpoint", &e)?,
-        (None, Some(r)) => modelarts_endpoint(r)?,
+    // An endpoint that was given names its own cloud: IAM is looked for on
+    // its domain, never in another cloud's table.
+    let (endpoint, given) = match (first(flags.endpoint, env, ENDPOINT), &region) {
+        (Some(e), _) => (check_url("--endpoint", &e)?, true),
+        (None, Some(r)) => (modelarts_endpoint(r)?, false),
         (None, None) => {
             return Err(Error::usage_hint(
                 "no endpoint: set --region (POOLCTL_REGION) or --endpoint (POOLCTL_ENDPOINT)",
-                "e.g. --region ap-southeast-3, or try it with no account: add --emulator",
+                "e.g. --region ap-southeast-3 (Open Telekom Cloud: --region eu-de), \
+                 or try it with no account: add --emulator",
             ))
         }
     };
@@ -86,6 +92,7 @@ pub fn resolve_target(
         source,
     } = resolve_credentials(env, home)?;
 
+    let region = region.or_else(|| given.then(|| region_of(&endpoint)).flatten());
     let project = match (
         first(flags.project_id, env, PROJECT_ID).or(found_project),
         region,
@@ -94,6 +101,7 @@ pub fn resolve_target(
         (None, Some(region)) => {
             let iam = match first(flags.iam_endpoint, env, IAM_ENDPOINT).or(found_iam) {
                 Some(url) => check_url("--iam-endpoint", &url)?,
+                None if given => iam_endpoint_of(&endpoint).unwrap_or_else(|| endpoint.clone()),
                 None => iam_endpoint(&region),
             };
             Project::LookUp {
@@ -104,8 +112,9 @@ pub fn resolve_target(
         (None, None) => {
             return Err(Error::usage_hint(
                 "no project id, and no region to look it up from",
-                "set --project-id (POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID), \
-                 or --region (POOLCTL_REGION) so it is looked up through IAM",
+                "set --project-id ID (POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID), \
+                 or --region (POOLCTL_REGION) so it is looked up through IAM \
+                 (at --iam-endpoint URL, POOLCTL_IAM_ENDPOINT, when the endpoint's domain has no iam host)",
             ))
         }
     };
@@ -176,13 +185,46 @@ mod tests {
         .unwrap();
         // An explicit endpoint needs no table entry.
         assert_eq!(t.endpoint, "http://127.0.0.1:8765");
-        assert_eq!(
-            t.project,
-            lookup("mars-north-1", "https://iam.mars-north-1.myhuaweicloud.com")
-        );
+        // IAM is the given endpoint's host, never another cloud's.
+        assert_eq!(t.project, lookup("mars-north-1", "http://127.0.0.1:8765"));
         // Without the flag, the variable beats the region.
         let t = resolve_target(flags(Some("cn-north-4"), None), &env, None).unwrap();
         assert_eq!(t.endpoint, "http://env.example:1");
+    }
+
+    #[test]
+    fn open_telekom_cloud_by_region_or_by_endpoint() {
+        let t = resolve_target(flags(Some("eu-de"), None), &env_of(KEYS), None).unwrap();
+        assert_eq!(t.endpoint, "https://modelarts.eu-de.otc.t-systems.com");
+        assert_eq!(
+            t.project,
+            lookup("eu-de", "https://iam.eu-de.otc.t-systems.com")
+        );
+        // The endpoint alone names the region and the IAM host.
+        let t = resolve_target(
+            flags(None, Some("https://modelarts.eu-nl.otc.t-systems.com")),
+            &env_of(KEYS),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            t.project,
+            lookup("eu-nl", "https://iam.eu-nl.otc.t-systems.com")
+        );
+        // A region and an endpoint on OTC: IAM from the endpoint's domain.
+        let t = resolve_target(
+            flags(
+                Some("eu-de"),
+                Some("https://modelarts.eu-de.otc.t-systems.com"),
+            ),
+            &env_of(KEYS),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            t.project,
+            lookup("eu-de", "https://iam.eu-de.otc.t-systems.com")
+        );
     }
 
     #[test]
@@ -285,7 +327,11 @@ mod tests {
         let err = resolve_target(flags(None, Some("http://127.0.0.1:1")), &env_of(KEYS), None)
             .unwrap_err();
         assert_eq!(err.exit_status().code(), 2);
-        assert!(err.hint().unwrap().contains("--project-id"));
+        let hint = err.hint().unwrap();
+        assert!(
+            hint.contains("--project-id") && hint.contains("--iam-endpoint"),
+            "{hint}"
+        );
         // With a project id, no region is needed.
         let t = resolve_target(
             TargetFlags {

@@ -15,6 +15,12 @@ use serde_json::{Map, Value};
 /// found by name (`labelSelector=os.modelarts/name=NAME`).
 pub const NAME_LABEL: &str = "os.modelarts/name";
 
+/// The label that holds a pool's workspace.
+pub const WORKSPACE_LABEL: &str = "os.modelarts/workspace.id";
+
+/// The workspace of a pool or a lookup that names none (the API's default).
+pub const DEFAULT_WORKSPACE: &str = "0";
+
 /// The closed lists of values of the two references, shared by the flags
 /// that take them (`cli`) and the rules that check them (`validate`).
 pub mod values {
@@ -556,184 +562,26 @@ impl CreatePoolRequest {
     pub fn display_name(&self) -> Option<&str> {
         self.metadata.as_ref()?.labels.as_ref()?.name.as_deref()
     }
+
+    /// The workspace the pool goes to: its label, else the API's default.
+    pub fn workspace(&self) -> &str {
+        self.metadata
+            .as_ref()
+            .and_then(|m| m.labels.as_ref())
+            .and_then(|l| l.workspace_id.as_deref())
+            .unwrap_or(DEFAULT_WORKSPACE)
+    }
 }
 
 // ---------------------------------------------------------------- response
 
-/// A pool as the service returns it. Read leniently: output of `-o json|yaml`
-/// prints the service's own JSON, so this type only serves decisions and text.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Pool {
-    pub api_version: Option<String>,
-    pub kind: Option<String>,
-    pub metadata: PoolMetadata,
-    pub spec: PoolSpec,
-    pub status: PoolStatus,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
+pub mod read;
+mod response;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PoolMetadata {
-    /// Generated pool ID, e.g. `pool-ae01-6f5da086...`.
-    pub name: Option<String>,
-    pub creation_timestamp: Option<String>,
-    /// `PoolMetaLabels`: `os.modelarts/name`, `os.modelarts/workspace.id`,
-    /// `os.modelarts/resource.id`, `os.modelarts/tenant.domain.id`,
-    /// `os.modelarts/create-from`, `os.modelarts.pool/biz`, `os.modelarts/sharing`, ...
-    pub labels: BTreeMap<String, Value>,
-    /// `PoolMetaAnnotations`: description, billing mode, flavor resource ids, tms tags, ...
-    pub annotations: BTreeMap<String, Value>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PoolSpec {
-    #[serde(rename = "type")]
-    pub pool_type: Option<String>,
-    pub scope: Vec<String>,
-    pub resources: Vec<PoolResource>,
-    pub network: Option<PoolNetwork>,
-    pub container_network: Option<PoolClusterContainerNetwork>,
-    pub kubernetes_svc_ip_range: Option<String>,
-    pub masters: Vec<PoolClusterMaster>,
-    pub cluster_flavor: Option<String>,
-    pub driver: Option<PoolDriver>,
-    pub user_login: Option<PoolUserLogin>,
-    pub clusters: Vec<PoolClusterInfo>,
-    #[serde(rename = "ipv6enable")]
-    pub ipv6enable: Option<bool>,
-    /// Restriction bits: 0 none, 2 spec changes, 4 service, 8 frozen, 16 frozen (security).
-    pub control_mode: Option<i64>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PoolClusterContainerNetwork {
-    /// `overlay_l2`, `vpc-router` or `eni`.
-    pub mode: Option<String>,
-    pub cidr: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PoolStatus {
-    /// Not present in the create response: never assume it.
-    pub phase: Option<String>,
-    pub message: Option<String>,
-    pub resources: PoolResourceStatus,
-    pub scope: Vec<PoolScopeStatus>,
-    pub driver: Option<PoolDriverListStatus>,
-    pub parent: Option<String>,
-    pub root: Option<String>,
-    pub clusters: Vec<PoolClusterInfo>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// Node counts by state. The newer edition has arrays; the older one a single
-/// object per state; both are read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PoolResourceStatus {
-    #[serde(deserialize_with = "one_or_many")]
-    pub creating: Vec<PoolResourceFlavorCount>,
-    #[serde(deserialize_with = "one_or_many")]
-    pub available: Vec<PoolResourceFlavorCount>,
-    #[serde(deserialize_with = "one_or_many")]
-    pub abnormal: Vec<PoolResourceFlavorCount>,
-    #[serde(deserialize_with = "one_or_many")]
-    pub deleting: Vec<PoolResourceFlavorCount>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PoolResourceFlavorCount {
-    pub flavor: Option<String>,
-    pub count: Option<i64>,
-    pub max_count: Option<i64>,
-    pub azs: Vec<PoolNodeAz>,
-    pub creating_step: Option<CreatingStep>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PoolScopeStatus {
-    pub scope_type: Option<String>,
-    /// `Enabling`, `Enabled`, `EnableFailed`, `Disabling`, `Disabled`.
-    pub state: Option<String>,
-    pub plugins: Vec<PoolScopePluginPhase>,
-    pub message: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PoolScopePluginPhase {
-    pub name: Option<String>,
-    pub phase: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PoolDriverListStatus {
-    pub gpu: Option<PoolDriverStatus>,
-    pub npu: Option<PoolDriverStatus>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PoolDriverStatus {
-    pub version: Option<String>,
-    /// `Creating`, `Upgrading`, `Running`, `Abnormal`.
-    pub state: Option<String>,
-}
-
-/// `{"kind":"List","apiVersion":"v2","metadata":{},"items":[Pool...]}`
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PoolList {
-    pub kind: Option<String>,
-    pub api_version: Option<String>,
-    pub items: Vec<Value>,
-}
-
-/// The error body of the service (`error_code`/`error_msg`, or `code`/`message`
-/// from some gateways).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ErrorBody {
-    #[serde(alias = "code")]
-    pub error_code: Option<String>,
-    #[serde(alias = "message")]
-    pub error_msg: Option<String>,
-}
-
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PoolResourceFlavorCount>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items
-            .into_iter()
-            .map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom))
-            .collect(),
-        Value::Object(o) if o.is_empty() => Ok(Vec::new()),
-        v @ Value::Object(_) => Ok(vec![
-            serde_json::from_value(v).map_err(serde::de::Error::custom)?
-        ]),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a list or an object, found {other}"
-        ))),
-    }
-}
+pub use response::{
+    Capacity, Difference, Event, Flavor, Pool, PoolMetadata, PoolResourceStatus, PoolSpec,
+    PoolStatus, ResourceCount,
+};
 
 /// Phases of `status.phase` (api/NOTES.md).
 pub mod phase {
@@ -752,68 +600,9 @@ pub mod phase {
     }
 }
 
-impl Pool {
-    pub fn name(&self) -> Option<&str> {
-        self.metadata.name.as_deref()
-    }
-
-    pub fn display_name(&self) -> Option<&str> {
-        self.metadata.labels.get(NAME_LABEL).and_then(Value::as_str)
-    }
-
-    pub fn phase(&self) -> Option<&str> {
-        self.status.phase.as_deref()
-    }
-
-    /// Nodes available and nodes wanted, summed over flavors.
-    pub fn nodes(&self) -> (i64, i64) {
-        let available = self
-            .status
-            .resources
-            .available
-            .iter()
-            .filter_map(|r| r.count)
-            .sum();
-        let total = self.spec.resources.iter().filter_map(|r| r.count).sum();
-        (available, total)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_seed_response_reads_without_a_phase() {
-        let text = r#"{"kind":"Pool","apiVersion":"v2","metadata":{"name":"pool-ae01-6f5d",
-            "labels":{"os.modelarts/name":"pool-ae01"}},"spec":{"type":"Dedicate","scope":["Train"],
-            "resources":[{"flavor":"modelarts.vm.cpu.8ud","count":1,"maxCount":1}]},
-            "status":{"resources":{}}}"#;
-        let pool: Pool = serde_json::from_str(text).unwrap();
-        assert_eq!(pool.phase(), None);
-        assert_eq!(pool.display_name(), Some("pool-ae01"));
-        assert_eq!(pool.nodes(), (0, 1));
-    }
-
-    #[test]
-    fn debug_never_shows_the_password() {
-        let pool: Pool = serde_json::from_str(
-            r#"{"spec":{"userLogin":{"keyPairName":"k","password":"Q0FOQVJZLXB3"}}}"#,
-        )
-        .unwrap();
-        let text = format!("{pool:?}");
-        assert!(!text.contains("Q0FOQVJZLXB3"), "{text}");
-        assert!(text.contains("<redacted>"));
-    }
-
-    #[test]
-    fn resource_status_reads_both_editions() {
-        let new: PoolResourceStatus =
-            serde_json::from_str(r#"{"available":[{"flavor":"f","count":2}]}"#).unwrap();
-        let old: PoolResourceStatus =
-            serde_json::from_str(r#"{"available":{"flavor":"f","count":2}}"#).unwrap();
-        assert_eq!(new, old);
-    }
 
     #[test]
     fn json_escapes_what_yaml_refuses_raw() {
