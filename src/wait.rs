@@ -125,11 +125,6 @@ pub fn resume_hint(waiting: &[(String, Goal)]) -> Option<String> {
     }
 }
 
-/// How long transient failures may go on before the wait gives up (exit 8):
-/// the gateway's outages are usually shorter, and a pipeline should learn
-/// of a longer one (docs/reliability.md).
-pub const MAX_UNAVAILABLE: Duration = Duration::from_secs(300);
-
 /// Where the poller reads a pool from: the client, or a script in tests.
 pub trait ShowPool {
     fn show(&self, name: &str) -> impl std::future::Future<Output = Result<Fetched, Error>> + Send;
@@ -167,12 +162,14 @@ fn judge(pool: &Fetched, name: &str, goal: Goal) -> Option<Result<(), Error>> {
 
 /// Follows `initial` (a pool with its `metadata.name`) until the goal is
 /// reached. The state in hand is judged before any wait, so a timeout of 0
-/// checks once.
+/// checks once. Polls that fail for longer than `max_outage` end the wait
+/// (exit 8), with the last state seen.
 pub async fn until(
     client: &(impl ShowPool + Sync),
     initial: Fetched,
     goal: Goal,
     timeout: Duration,
+    max_outage: Duration,
     schedule: Schedule,
     on_event: &mut (dyn FnMut(Event) + Send),
 ) -> Waited {
@@ -219,7 +216,7 @@ pub async fn until(
                     error: detail.clone(),
                     elapsed,
                 });
-                if since.elapsed() > MAX_UNAVAILABLE {
+                if since.elapsed() > max_outage {
                     let err = Error::Unavailable {
                         what: format!("waiting for pool {name}"),
                         detail: format!(
@@ -325,6 +322,7 @@ mod tests {
             fetched("Creating"),
             Goal::Running,
             Duration::from_secs(90 * 60),
+            Duration::from_secs(300),
             Schedule::default(),
             &mut |_| {},
         )

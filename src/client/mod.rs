@@ -179,6 +179,9 @@ pub struct RetryPolicy {
     /// Clock skew allowed when deciding that a pool found after an ambiguous
     /// create is ours.
     pub clock_skew: Duration,
+    /// How long a wait goes on while the service does not answer (each poll
+    /// having had its own retries) before it gives up (exit 8).
+    pub max_outage: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -191,6 +194,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(15),
             retry_after_cap: Duration::from_secs(30),
             clock_skew: Duration::from_secs(2),
+            max_outage: Duration::from_secs(300),
         }
     }
 }
@@ -371,6 +375,10 @@ impl Client {
             return local_unix;
         }
         local_unix.saturating_add_signed(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
     }
 
     pub fn project_id(&self) -> Option<&str> {

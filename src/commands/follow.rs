@@ -56,6 +56,7 @@ impl Follower {
             pool,
             goal,
             timeout,
+            self.client.policy().max_outage,
             Schedule::default(),
             &mut |e| progress.event(e),
         )

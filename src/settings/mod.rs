@@ -48,6 +48,8 @@ const CA_BUNDLE: &[&str] = &["POOLCTL_CA_BUNDLE"];
 const WORKSPACE_ID: &[&str] = &["POOLCTL_WORKSPACE_ID"];
 /// A knob for pipelines and tests that cannot afford second-long backoffs.
 const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
+/// How long a wait rides out a service that does not answer (default 5m).
+const MAX_OUTAGE: &str = "POOLCTL_MAX_OUTAGE";
 
 /// Each global flag with the environment variables that stand in for it, in
 /// order. The flags' help names them; a test keeps the two in step.
@@ -256,6 +258,10 @@ fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
             parse_duration(&text).map_err(|e| Error::usage(format!("{RETRY_MIN_DELAY}: {e}")))?;
         retry.min_delay = d;
         retry.max_delay = retry.max_delay.max(d);
+    }
+    if let Some(text) = env_value(env, MAX_OUTAGE) {
+        retry.max_outage =
+            parse_duration(&text).map_err(|e| Error::usage(format!("{MAX_OUTAGE}: {e}")))?;
     }
     Ok(HttpSettings {
         request_timeout: args.request_timeout,

@@ -1,0 +1,470 @@
+//! The real binary against answers the service may give that our emulator
+//! never does (DESIGN.md §3, issue 8): `null`s, odd types, `{}` for a pool
+//! or a list, a skewed `Date`, a pool of the name that is not ours, a pool
+//! deleted during a wait, a long outage, an IAM that does not know the
+//! project. A small scripted HTTP server on 127.0.0.1:0 answers each route
+//! from a queue (the last answer repeats) and records every request.
+
+mod common;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use serde_json::{json, Value};
+
+use common::{poolctl, run, Run};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Route {
+    Create,
+    List,
+    Show,
+    Delete,
+    Iam,
+}
+
+#[derive(Debug, Clone)]
+struct Answer {
+    status: u16,
+    body: String,
+    /// A `Date` header of the server's own (else hyper writes the real time).
+    date: Option<String>,
+}
+
+fn answer(status: u16, body: Value) -> Answer {
+    Answer {
+        status,
+        body: body.to_string(),
+        date: None,
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    query: String,
+}
+
+#[derive(Default)]
+struct Script {
+    answers: Mutex<HashMap<Route, VecDeque<Answer>>>,
+    seen: Mutex<Vec<Seen>>,
+}
+
+struct Server {
+    url: String,
+    script: Arc<Script>,
+}
+
+impl Server {
+    /// Serves on a thread of its own, for as long as the test process lives.
+    fn start() -> Server {
+        let script = Arc::new(Script::default());
+        let state = script.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(format!("http://{}", listener.local_addr().unwrap()))
+                    .unwrap();
+                let app = Router::new().fallback(handle).with_state(state);
+                let _ = axum::serve(listener, app).await;
+            });
+        });
+        Server {
+            url: rx.recv().unwrap(),
+            script,
+        }
+    }
+
+    fn answer(&self, route: Route, answers: &[Answer]) -> &Server {
+        self.script
+            .answers
+            .lock()
+            .unwrap()
+            .entry(route)
+            .or_default()
+            .extend(answers.iter().cloned());
+        self
+    }
+
+    fn count(&self, method: &str, path_end: &str) -> usize {
+        self.seen()
+            .iter()
+            .filter(|s| s.method == method && s.path.ends_with(path_end))
+            .count()
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.script.seen.lock().unwrap().clone()
+    }
+
+    /// poolctl pointed at this server, with a token and a project id.
+    fn poolctl(&self) -> assert_cmd::Command {
+        let mut cmd = poolctl();
+        cmd.env("POOLCTL_AUTH_TOKEN", "TOKEN-CANARY-1")
+            .env("POOLCTL_RETRY_MIN_DELAY", "10ms")
+            .args(["--endpoint", &self.url, "--project-id", PROJECT]);
+        cmd
+    }
+}
+
+async fn handle(
+    axum::extract::State(script): axum::extract::State<Arc<Script>>,
+    req: Request<Body>,
+) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    script.seen.lock().unwrap().push(Seen {
+        method: method.to_string(),
+        path: path.clone(),
+        query: req.uri().query().unwrap_or_default().to_string(),
+    });
+    let pools = format!("/v2/{PROJECT}/pools");
+    let route = match (&method, path.as_str()) {
+        (&Method::POST, p) if p == pools => Some(Route::Create),
+        (&Method::GET, p) if p == pools => Some(Route::List),
+        (&Method::GET, p) if p.starts_with(&pools) => Some(Route::Show),
+        (&Method::DELETE, p) if p.starts_with(&pools) => Some(Route::Delete),
+        (&Method::GET, "/v3/projects") => Some(Route::Iam),
+        _ => None,
+    };
+    let next = route.and_then(|r| {
+        let mut answers = script.answers.lock().unwrap();
+        let queue = answers.get_mut(&r)?;
+        // The last answer repeats.
+        if queue.len() > 1 {
+            queue.pop_front()
+        } else {
+            queue.front().cloned()
+        }
+    });
+    let a = next.unwrap_or_else(|| {
+        answer(
+            404,
+            json!({"error_code": "ModelArts.50015001", "error_msg": "not scripted"}),
+        )
+    });
+    let mut response = Response::builder()
+        .status(StatusCode::from_u16(a.status).unwrap())
+        .header("content-type", "application/json")
+        .header("x-request-id", "req-scripted");
+    if let Some(date) = a.date {
+        response = response.header("date", date);
+    }
+    response.body(Body::from(a.body)).unwrap()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn rfc3339(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    // Civil from days (Howard Hinnant), for timestamps in the tests.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn http_date(secs: u64) -> String {
+    // 1970-01-01 was a Thursday.
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let ts = rfc3339(secs);
+    let (y, m, d) = (&ts[0..4], &ts[5..7], &ts[8..10]);
+    let month = MONTHS[m.parse::<usize>().unwrap() - 1];
+    format!(
+        "{}, {d} {month} {y} {} GMT",
+        DAYS[((secs / 86_400) % 7) as usize],
+        &ts[11..19]
+    )
+}
+
+/// A pool as the service answers it, created at `created`.
+fn pool(name: &str, created: u64, phase: Option<&str>) -> Value {
+    let mut p = json!({
+        "kind": "Pool", "apiVersion": "v2",
+        "metadata": {
+            "name": format!("{name}-6f5da086"),
+            "creationTimestamp": rfc3339(created),
+            "labels": {"os.modelarts/name": name, "os.modelarts/workspace.id": "0"},
+        },
+        "spec": {"type": "Dedicate", "scope": ["Train"], "network": {"name": "network-21e1"},
+                 "resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": 1, "maxCount": 1}]},
+        "status": {"resources": {}},
+    });
+    if let Some(phase) = phase {
+        p["status"]["phase"] = json!(phase);
+    }
+    p
+}
+
+fn list(items: Vec<Value>) -> Value {
+    json!({"kind": "List", "apiVersion": "v2", "metadata": {}, "items": items})
+}
+
+const CREATE: &[&str] = &[
+    "create",
+    "--name",
+    "pool-ae01",
+    "--flavor",
+    "modelarts.vm.cpu.8ud",
+    "--count",
+    "1",
+    "--network",
+    "network-21e1",
+    "--scope",
+    "Train",
+];
+
+fn no_secret(r: &Run) {
+    assert!(!r.stdout.contains("CANARY") && !r.stderr.contains("CANARY"));
+}
+
+// ------------------------------------------------------------ tolerant reading
+
+#[test]
+fn nulls_and_odd_types_are_read_and_json_is_printed_as_it_came() {
+    let s = Server::start();
+    let answered = json!({
+        "kind": "Pool", "apiVersion": "v2",
+        "metadata": {"name": "pool-ae01-6f5da086", "creationTimestamp": null,
+                     "labels": {"os.modelarts/name": "pool-ae01", "os.modelarts/workspace.id": null},
+                     "annotations": null},
+        "spec": {"type": "Dedicate", "scope": null, "network": null,
+                 "resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": "1", "maxCount": null,
+                                "extendParams": {"dockerBaseSize": 50, "postInstall": null}}]},
+        "status": {"phase": "Running", "scope": null, "message": null,
+                   "resources": {"available": [{"flavor": "modelarts.vm.cpu.8ud", "count": 1}]}}
+    });
+    s.answer(Route::Show, &[answer(200, answered.clone())]);
+
+    let r = run(s
+        .poolctl()
+        .args(["get", "pool-ae01-6f5da086", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let printed: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(printed, answered, "the service's JSON, as it came");
+
+    let r = run(s.poolctl().args(["get", "pool-ae01-6f5da086"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1/1 nodes available"), "{}", r.stdout);
+    assert!(r.stdout.contains("phase:        Running"), "{}", r.stdout);
+
+    // A null status and a whole section of the wrong type.
+    let s = Server::start();
+    s.answer(
+        Route::Show,
+        &[answer(
+            200,
+            json!({"metadata": {"name": "pool-ae01-6f5da086", "labels": {"os.modelarts/name": "pool-ae01"}},
+                   "spec": {"type": 7, "resources": "many"}, "status": null}),
+        )],
+    );
+    let r = run(s.poolctl().args(["get", "pool-ae01-6f5da086"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("unreadable:"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("could not read spec.type"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("spec.resources"), "{}", r.stderr);
+    let r = run(s
+        .poolctl()
+        .args(["get", "pool-ae01-6f5da086", "-o", "yaml"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("resources: many"), "{}", r.stdout);
+}
+
+#[test]
+fn an_unreadable_answer_is_not_called_silence() {
+    let s = Server::start();
+    s.answer(Route::Show, &[answer(200, json!(["not", "a", "pool"]))]);
+    let r = run(s.poolctl().args(["get", "pool-ae01-6f5da086"]));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(r.stderr.contains("answered HTTP 200"), "{}", r.stderr);
+    assert!(!r.stderr.contains("did not answer"), "{}", r.stderr);
+    assert_eq!(
+        s.count("GET", "/pools/pool-ae01-6f5da086"),
+        1,
+        "a 200 is not retried"
+    );
+    no_secret(&r);
+}
+
+// ------------------------------------------------------------ ambiguity
+
+#[test]
+fn a_create_answered_with_an_empty_object_is_looked_up_and_adopted() {
+    let s = Server::start();
+    s.answer(Route::Create, &[answer(200, json!({}))]);
+    s.answer(
+        Route::List,
+        &[answer(200, list(vec![pool("pool-ae01", now() + 1, None)]))],
+    );
+    let r = run(s.poolctl().args(CREATE).args(["-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let printed: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(printed["metadata"]["name"], "pool-ae01-6f5da086");
+    assert!(
+        r.stderr.contains("created (answer recovered)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.count("POST", "/pools"), 1);
+    let lookup = s.seen().into_iter().find(|x| x.method == "GET").unwrap();
+    assert!(lookup.query.contains("workspaceId=0"), "{}", lookup.query);
+}
+
+#[test]
+fn a_malformed_list_after_a_500_stops_with_exit_8_and_one_post() {
+    let s = Server::start();
+    s.answer(
+        Route::Create,
+        &[answer(
+            500,
+            json!({"error_code": "ModelArts.50005000", "error_msg": "internal"}),
+        )],
+    );
+    s.answer(Route::List, &[answer(200, json!({}))]);
+    let r = run(s.poolctl().args(CREATE));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert_eq!(s.count("POST", "/pools"), 1, "never a second POST");
+    assert!(r.stderr.contains("may exist"), "{}", r.stderr);
+    assert!(r.stderr.contains("poolctl get pool-ae01"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn a_service_clock_behind_ours_still_recovers_our_create() {
+    let s = Server::start();
+    let service_now = now() - 5;
+    let mut lost = answer(500, json!({"error_code": "ModelArts.50005000"}));
+    lost.date = Some(http_date(service_now));
+    let mut found = answer(200, list(vec![pool("pool-ae01", service_now, None)]));
+    found.date = Some(http_date(service_now + 1));
+    s.answer(Route::Create, &[lost])
+        .answer(Route::List, &[found]);
+    let r = run(s.poolctl().args(CREATE).args(["-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("answer recovered"), "{}", r.stderr);
+    assert_eq!(s.count("POST", "/pools"), 1);
+}
+
+#[test]
+fn a_pool_of_the_name_made_by_another_request_is_not_adopted() {
+    // Two creators race for one name; the pool found is the other's: its
+    // flavor count differs from what this run sent.
+    let s = Server::start();
+    let mut theirs = pool("pool-ae01", now() + 1, Some("Creating"));
+    theirs["spec"]["resources"][0]["count"] = json!(3);
+    theirs["spec"]["resources"][0]["maxCount"] = json!(3);
+    s.answer(Route::Create, &[answer(500, json!({}))])
+        .answer(Route::List, &[answer(200, list(vec![theirs]))]);
+    let r = run(s.poolctl().args(CREATE));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("not from this request"), "{}", r.stderr);
+    assert!(r.stderr.contains("spec.resources"), "{}", r.stderr);
+    assert_eq!(s.count("POST", "/pools"), 1);
+}
+
+// ------------------------------------------------------------ waits
+
+#[test]
+fn deleting_while_waiting_for_running_is_exit_6_with_its_own_message() {
+    let s = Server::start();
+    s.answer(
+        Route::Show,
+        &[answer(200, pool("pool-ae01", now(), Some("Deleting")))],
+    );
+    let r = run(s
+        .poolctl()
+        .args(["wait", "pool-ae01-6f5da086", "-o", "json"]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("is being deleted"), "{}", r.stderr);
+    // The last state seen is still the result.
+    let printed: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(printed["status"]["phase"], "Deleting");
+}
+
+#[test]
+fn an_outage_during_a_wait_says_how_to_resume() {
+    let s = Server::start();
+    s.answer(
+        Route::Show,
+        &[
+            answer(200, pool("pool-ae01", now(), Some("Creating"))),
+            answer(503, json!({"error_code": "APIG.0503"})),
+        ],
+    );
+    let r = run(s.poolctl().env("POOLCTL_MAX_OUTAGE", "1s").args([
+        "wait",
+        "pool-ae01-6f5da086",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("resume with: poolctl wait pool-ae01-6f5da086"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("run again"), "{}", r.stderr);
+    let printed: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(printed["status"]["phase"], "Creating");
+}
+
+// ------------------------------------------------------------ IAM
+
+#[test]
+fn a_failed_project_lookup_names_both_ways_out() {
+    let s = Server::start();
+    s.answer(Route::Iam, &[answer(200, json!({"projects": []}))]);
+    let r = run(poolctl().env("POOLCTL_AUTH_TOKEN", "TOKEN-CANARY-1").args([
+        "--endpoint",
+        &s.url,
+        "--region",
+        "eu-de",
+        "list",
+    ]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("--project-id"), "{}", r.stderr);
+    assert!(r.stderr.contains("--iam-endpoint"), "{}", r.stderr);
+    // IAM was asked on the endpoint's own host, not another cloud's.
+    let asked = s.seen();
+    assert_eq!(asked[0].path, "/v3/projects");
+    assert_eq!(asked[0].query, "name=eu-de");
+    no_secret(&r);
+}
