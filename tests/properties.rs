@@ -243,3 +243,59 @@ fn the_generator_makes_valid_and_invalid_manifests() {
         "no invalid ones: the validator is not exercised"
     );
 }
+
+/// Any JSON, nested a few levels, with the keys the readers look for.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "[a-z0-9\\-\\x1b]{0,8}".prop_map(Value::from),
+    ];
+    let keys = prop_oneof![
+        Just("metadata".to_string()),
+        Just("name".to_string()),
+        Just("labels".to_string()),
+        Just("spec".to_string()),
+        Just("resources".to_string()),
+        Just("count".to_string()),
+        Just("status".to_string()),
+        Just("phase".to_string()),
+        Just("available".to_string()),
+        Just("items".to_string()),
+        "[a-z]{1,6}",
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((keys.clone(), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The readers of the service's answers never fail on an object, keep it
+    /// as it came, and their text views never panic.
+    #[test]
+    fn any_json_object_reads_as_a_pool(v in any_json()) {
+        let body = serde_json::to_vec(&v).unwrap();
+        match poolctl::model::read::pool(&body) {
+            Ok(r) => {
+                prop_assert!(v.is_object());
+                prop_assert_eq!(&r.raw, &v);
+                let f = poolctl::client::Fetched::from_read(r);
+                let _ = poolctl::output::pools::detail(&f);
+            }
+            Err(_) => prop_assert!(!v.is_object()),
+        }
+        let list = serde_json::json!({"items": [v.clone()]});
+        let read = poolctl::model::read::pool_list(&serde_json::to_vec(&list).unwrap());
+        prop_assert_eq!(read.is_ok(), v.is_object() || v.is_null());
+        let _ = poolctl::model::read::flavors(&body);
+        let _ = poolctl::model::read::events(&body);
+    }
+}
