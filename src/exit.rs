@@ -66,7 +66,7 @@ pub const TABLE: &[Code] = &[
     Code {
         status: ExitStatus::PoolFailed,
         code: 6,
-        meaning: "the pool reached a failed phase (CreationFailed, Error, ScalingFailed, Abnormal, Deleting)",
+        meaning: "the pool failed (CreationFailed, Error, ScalingFailed, Abnormal), or is Deleting",
     },
     Code {
         status: ExitStatus::WaitTimeout,
@@ -76,7 +76,7 @@ pub const TABLE: &[Code] = &[
     Code {
         status: ExitStatus::Unavailable,
         code: 8,
-        meaning: "service unavailable or network failure after retries",
+        meaning: "unavailable, network failure after retries, or an answer that leaves the outcome unknown",
     },
     Code {
         status: ExitStatus::Interrupted,
