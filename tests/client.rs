@@ -462,6 +462,7 @@ fn fast_policy() -> RetryPolicy {
         max_delay: Duration::from_millis(40),
         retry_after_cap: Duration::from_secs(2),
         clock_skew: Duration::from_secs(2),
+        max_outage: Duration::from_secs(300),
     }
 }
 
