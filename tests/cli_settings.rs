@@ -41,6 +41,7 @@ const POOLCTL_ENV: &[(&str, &str)] = &[
     ("POOLCTL_PROJECT_ID", "env-project"),
     ("POOLCTL_IAM_ENDPOINT", "https://iam.env.example"),
     ("POOLCTL_CA_BUNDLE", "/etc/env-ca.pem"),
+    ("POOLCTL_WORKSPACE_ID", "env-workspace"),
 ];
 
 fn no_secret(r: &common::Run) {
@@ -65,6 +66,8 @@ fn flags_win_over_everything() {
             "flag-project",
             "--ca-bundle",
             "/etc/flag-ca.pem",
+            "--workspace-id",
+            "flag-workspace",
             "--request-timeout",
             "5s",
             "-o",
