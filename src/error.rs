@@ -62,6 +62,8 @@ pub enum Error {
     #[error("{}", pool_failed(name, phase, message.as_deref()))]
     PoolFailed {
         name: String,
+        /// The pool as commands name it: `NAME[ --workspace-id W]`.
+        target: String,
         phase: String,
         message: Option<String>,
     },
@@ -69,6 +71,8 @@ pub enum Error {
     #[error("timed out after {waited} waiting for pool {name}; it is still being {}", goal.still())]
     WaitTimeout {
         name: String,
+        /// The pool as commands name it: `NAME[ --workspace-id W]`.
+        target: String,
         waited: String,
         goal: Goal,
     },
@@ -172,19 +176,25 @@ impl Error {
             Error::AlreadyExists { .. } => Some(
                 "add --if-exists reuse to adopt the existing pool, or choose another --name".into(),
             ),
-            Error::WaitTimeout { name, goal, .. } => Some(format!(
+            Error::WaitTimeout {
+                target: name, goal, ..
+            } => Some(format!(
                 "the pool keeps being {}; follow it with: {}",
                 goal.still(),
                 goal.resume_command(name)
             )),
             Error::Interrupted { resume, .. } => resume.clone(),
-            Error::PoolFailed { name, phase, .. } if phase == crate::model::phase::DELETING => {
+            Error::PoolFailed {
+                target: name,
+                phase,
+                ..
+            } if phase == crate::model::phase::DELETING => {
                 Some(format!(
                     "someone deleted it; it is gone once `poolctl wait {name} --for deleted` ends, \
                      and can then be created again"
                 ))
             }
-            Error::PoolFailed { name, .. } => Some(format!(
+            Error::PoolFailed { target: name, .. } => Some(format!(
                 "inspect it with: poolctl get {name}; remove it with: poolctl delete {name}"
             )),
             Error::Unavailable { .. } => Some(
@@ -256,6 +266,7 @@ mod tests {
             (
                 Error::PoolFailed {
                     name: "p".into(),
+                    target: "p".into(),
                     phase: "CreationFailed".into(),
                     message: None,
                 },
@@ -264,6 +275,7 @@ mod tests {
             (
                 Error::WaitTimeout {
                     name: "p".into(),
+                    target: "p".into(),
                     waited: "1s".into(),
                     goal: Goal::Running,
                 },

@@ -152,6 +152,7 @@ fn judge(pool: &Fetched, name: &str, goal: Goal) -> Option<Result<(), Error>> {
         (Goal::Running, Some(p)) if phase::is_failed(p) || p == phase::DELETING => {
             Some(Err(Error::PoolFailed {
                 name: name.to_string(),
+                target: name.to_string(),
                 phase: p.to_string(),
                 message: pool.pool.status.message.clone(),
             }))
@@ -187,6 +188,7 @@ pub async fn until(
         if now >= deadline {
             let err = Error::WaitTimeout {
                 name: name.clone(),
+                target: name.clone(),
                 waited: format_duration(timeout),
                 goal,
             };

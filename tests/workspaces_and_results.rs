@@ -203,6 +203,21 @@ fn a_failed_or_timed_out_wait_still_prints_the_pool() {
     let pool = json(&r);
     assert_eq!(pool["metadata"]["labels"]["os.modelarts/name"], "pool-slow");
     assert!(pool["metadata"]["name"].is_string());
+    // In another workspace, the resume command names it.
+    let r = run(emu.poolctl().args(create("pool-slow", "1")).args([
+        "--workspace-id",
+        "ws1",
+        "--wait",
+        "--wait-timeout",
+        "1s",
+    ]));
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("follow it with: poolctl wait pool-slow --workspace-id ws1"),
+        "{}",
+        r.stderr
+    );
 
     // Failed (a sold-out flavor): exit 6, and its last state.
     let mut args = create("pool-soldout", "1");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::context::{Context, Pending, Waiting};
 use super::follow::Follower;
 use super::Command;
-use crate::client::{Client, Fetched};
+use crate::client::{workspace_flag, Client, Fetched};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::manifest::{self, Document};
@@ -53,10 +53,13 @@ fn build(s: &CreateSettings, printer: &Printer) -> Result<Option<Vec<Document>>,
         }
         docs
     };
+    // The flags have filled in the workspace; a pool with none goes to the API's default.
+    let mut twice = crate::validate::same_name_twice(&docs, Some(crate::model::DEFAULT_WORKSPACE));
     let mut errors = 0;
     for doc in &mut docs {
         manifest::normalize(doc);
-        let diags = validate(doc);
+        let mut diags = twice.remove(&doc.number).unwrap_or_default();
+        diags.extend(validate(doc));
         errors += diags.iter().filter(|d| d.is_error()).count();
         printer.diagnostics(&diags, &doc.file);
     }
@@ -176,12 +179,14 @@ async fn submit(
     follower: &Follower,
 ) -> Result<Fetched, Error> {
     let workspace = job.request.workspace();
+    // What the hint of a signal names: the pool, and its workspace.
+    let pending = format!("{}{}", job.display, workspace_flag(workspace));
     let mut waited_out = false;
     loop {
         // Listed while the request is in flight: a signal then says the pool may exist.
-        waiting.add(&job.display, Pending::Create);
+        waiting.add(&pending, Pending::Create);
         let created = client.create_pool(&job.request, &job.body).await;
-        waiting.remove(&job.display, Pending::Create);
+        waiting.remove(&pending, Pending::Create);
         let err = match created {
             Ok(created) => {
                 let adopted = created.is_adopted();

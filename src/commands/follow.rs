@@ -71,14 +71,16 @@ impl Follower {
 /// The error of a wait, naming the pool as the user knows it; an outage
 /// says the pool is there and how to pick the wait up again.
 fn named(e: Error, display: &str, resume: &str, goal: Goal) -> Error {
-    let e = match e {
+    match e {
         Error::WaitTimeout { waited, goal, .. } => Error::WaitTimeout {
             name: display.to_string(),
+            target: resume.to_string(),
             waited,
             goal,
         },
         Error::PoolFailed { phase, message, .. } => Error::PoolFailed {
             name: display.to_string(),
+            target: resume.to_string(),
             phase,
             message,
         },
@@ -88,28 +90,8 @@ fn named(e: Error, display: &str, resume: &str, goal: Goal) -> Error {
                  resume with: {}",
                 goal.resume_command(resume)
             );
-            return e.with_hint(hint);
-        }
-        other => other,
-    };
-    // The error's own hint names the pool; in another workspace, the
-    // commands it gives need the flag too.
-    match e.hint() {
-        Some(hint) if resume != display => {
-            let hint = hint.replace(
-                &format!("poolctl wait {display}"),
-                &format!("poolctl wait {resume}"),
-            );
-            let hint = hint.replace(
-                &format!("poolctl get {display}"),
-                &format!("poolctl get {resume}"),
-            );
-            let hint = hint.replace(
-                &format!("poolctl delete {display}"),
-                &format!("poolctl delete {resume}"),
-            );
             e.with_hint(hint)
         }
-        _ => e,
+        other => other,
     }
 }
