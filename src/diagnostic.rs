@@ -27,6 +27,20 @@ pub enum Origin {
     Default,
 }
 
+/// `file:line:col`, as a message names another place.
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File { file, line, column } if *line > 0 => {
+                write!(f, "{file}:{line}:{column}")
+            }
+            Origin::File { file, .. } => f.write_str(file),
+            Origin::Flag(flag) => write!(f, "the flag {flag}"),
+            Origin::Default => f.write_str("a default"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,

@@ -1,6 +1,12 @@
 //! The rule catalogue of DESIGN.md §4, over both editions of the reference.
 //! Every problem is reported at once, each at its field path; errors stop the
-//! request, warnings do not. `docs/manifest.md` lists the same rules.
+//! request, warnings do not. `docs/manifest.md` lists the same rules, each
+//! with its source.
+//!
+//! An error needs a reason a user can check: an edition of the reference
+//! states the rule, or the request cannot succeed. A rule that is only our
+//! inference warns: a false reject leaves the user no way out, while a false
+//! accept costs one quick 400 from the service.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -17,6 +23,38 @@ use crate::suggest::suggest;
 /// The newer edition caps pool names at 25 characters; the older allows 64.
 pub const NAME_NEWER_MAX: usize = 25;
 
+/// The `os.modelarts/` label keys the two editions document: those of a
+/// create request, then those only their answers show.
+const LABEL_KEYS: [&str; 8] = [
+    "os.modelarts/name",
+    "os.modelarts/workspace.id",
+    "os.modelarts/sharing",
+    "os.modelarts/node.prefix",
+    "os.modelarts/resource.id",
+    "os.modelarts/tenant.domain.id",
+    "os.modelarts/tenant.project.id",
+    "os.modelarts/create-from",
+];
+
+/// The `os.modelarts/` annotation keys the two editions document, as
+/// [`LABEL_KEYS`]; `product.id` is in the older edition's logical-pool example.
+const ANNOTATION_KEYS: [&str; 12] = [
+    "os.modelarts/description",
+    "os.modelarts/billing.mode",
+    "os.modelarts/auto.renew",
+    "os.modelarts/promotion.info",
+    "os.modelarts/service.console.url",
+    "os.modelarts/order.id",
+    "os.modelarts/scheduler.extension",
+    "os.modelarts/product.id",
+    "os.modelarts/flavor.resource.ids",
+    "os.modelarts/tms.tags",
+    "os.modelarts/tenant.domain.name",
+    "os.modelarts/volcano.scheduler.cabinet-exclusive.enabled",
+];
+
+const NAMESPACE: &str = "os.modelarts";
+
 /// Every diagnostic of one document: what reading it found, then the rules,
 /// errors first, each group in source order.
 pub fn validate(doc: &Document) -> Vec<Diagnostic> {
@@ -25,8 +63,72 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
         out: doc.reading_diagnostics(),
     };
     v.request(&doc.request);
-    let mut out = v.out;
+    sorted(v.out)
+}
+
+/// Every diagnostic of every document of one run, one list per document in
+/// the order given: what only the whole run shows ([`same_name_twice`]),
+/// then its own ([`validate`]). `default_workspace` is the workspace of a
+/// pool whose manifest names none, when it is known.
+pub fn validate_run(docs: &[Document], default_workspace: Option<&str>) -> Vec<Vec<Diagnostic>> {
+    let mut twice = same_name_twice(docs, default_workspace);
+    docs.iter()
+        .map(|doc| {
+            let mut out = twice.remove(&doc.number).unwrap_or_default();
+            out.extend(validate(doc));
+            out
+        })
+        .collect()
+}
+
+fn sorted(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.severity, position_key(d)));
+    out
+}
+
+/// A workspace holds one pool of a name, so the second pool of a name in one
+/// run cannot be created (the service answers 409). Each later one is an
+/// error that names where the first stands; keyed by document number.
+/// `default_workspace` as for [`validate_run`].
+pub fn same_name_twice(
+    docs: &[Document],
+    default_workspace: Option<&str>,
+) -> HashMap<usize, Vec<Diagnostic>> {
+    let path = p("metadata.labels.\"os.modelarts/name\"");
+    let mut first: HashMap<(&str, Option<&str>), &Document> = HashMap::new();
+    let mut out: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
+    for doc in docs {
+        let labels = doc
+            .request
+            .metadata
+            .as_ref()
+            .and_then(|m| m.labels.as_ref());
+        let Some(name) = labels.and_then(|l| l.name.as_deref()) else {
+            continue;
+        };
+        // Unknown workspaces (no label, no default) only match each other.
+        let workspace = labels
+            .and_then(|l| l.workspace_id.as_deref())
+            .or(default_workspace);
+        match first.get(&(name, workspace)) {
+            None => {
+                first.insert((name, workspace), doc);
+            }
+            Some(earlier) => {
+                let there = earlier.origin(&path);
+                let message = format!(
+                    "`{name}` is also the name of the pool at {there}{}; a workspace holds one pool \
+                     of a name, so this one could not be created: rename one of them",
+                    workspace.map_or(String::new(), |w| format!(" (workspace `{w}`)"))
+                );
+                out.entry(doc.number).or_default().push(doc.diagnostic(
+                    Severity::Error,
+                    &path,
+                    message,
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -121,8 +223,15 @@ impl Checker<'_> {
                 &labels.sharing,
                 &SHARING,
             );
+            self.near_keys("labels", "label", labels.other.keys(), &LABEL_KEYS);
         }
         if let Some(ann) = req.metadata.as_ref().and_then(|m| m.annotations.as_ref()) {
+            self.near_keys(
+                "annotations",
+                "annotation",
+                ann.other.keys(),
+                &ANNOTATION_KEYS,
+            );
             for (key, value) in [
                 ("os.modelarts/billing.mode", &ann.billing_mode),
                 ("os.modelarts/auto.renew", &ann.auto_renew),
@@ -142,14 +251,36 @@ impl Checker<'_> {
         }
     }
 
+    /// Label or annotation keys of the `os.modelarts/` namespace that
+    /// narrowly miss a documented one: the service would take them as some
+    /// other key and ignore them.
+    fn near_keys<'k>(
+        &mut self,
+        map: &str,
+        what: &str,
+        keys: impl Iterator<Item = &'k String>,
+        known: &[&str],
+    ) {
+        for key in keys {
+            if let Some(near) = near_miss(key, known) {
+                self.warn(
+                    &FieldPath::root().key("metadata").key(map).key(key),
+                    format!("not a documented {what} key; did you mean `{near}`? (sent as it is)"),
+                );
+            }
+        }
+    }
+
     fn pool_name(&mut self, path: &FieldPath, name: &str) {
         let len = name.chars().count();
+        // Both editions: at least 4; the older allows up to 64.
         if !(4..=64).contains(&len) {
             self.error(
                 path,
                 format!("`{name}` has {len} characters; a pool name has 4 to 64"),
             );
         }
+        // The newer edition: lowercase letters, hyphens and digits.
         if let Some(bad) = name
             .chars()
             .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
@@ -159,11 +290,25 @@ impl Checker<'_> {
                 format!("`{name}` holds `{bad}`; a pool name has only lowercase letters, digits and `-`"),
             );
         }
-        if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-            self.error(path, format!("`{name}` must start with a lowercase letter"));
+        // Neither edition says how a name starts or ends; names elsewhere in
+        // the cloud must often start with a letter and not end with `-`.
+        if let Some(first) = name
+            .chars()
+            .next()
+            .filter(|c| c.is_ascii_digit() || *c == '-')
+        {
+            self.warn(
+                path,
+                format!(
+                    "`{name}` starts with `{first}`; the service may want a lowercase letter first"
+                ),
+            );
         }
-        if name.ends_with('-') {
-            self.error(path, format!("`{name}` must not end with `-`"));
+        if len > 1 && name.ends_with('-') {
+            self.warn(
+                path,
+                format!("`{name}` ends with `-`; the service may refuse that"),
+            );
         }
         if len > NAME_NEWER_MAX && len <= 64 {
             self.warn(
@@ -206,12 +351,18 @@ impl Checker<'_> {
             );
         }
         if let Some(password) = spec.user_login.as_ref().and_then(|u| u.password.as_deref()) {
-            if check_base64(password).is_err() {
-                // A secret: say nothing of what it holds, not even one character.
-                self.error(
-                    &p("spec.userLogin.password"),
+            // A secret: say nothing of what it holds, not even one character.
+            let path = p("spec.userLogin.password");
+            match base64_doubt(password) {
+                Ok(None) => {}
+                Ok(Some(doubt)) => self.warn(
+                    &path,
+                    format!("the value (secret, not shown) {doubt}; the service may refuse it (sent as written)"),
+                ),
+                Err(_) => self.error(
+                    &path,
                     "is not valid Base64 (the value is secret and not shown); encode the salted, encrypted password with Base64",
-                );
+                ),
             }
         }
     }
@@ -224,7 +375,11 @@ impl Checker<'_> {
             if !SCOPES.contains(&s.as_str()) {
                 self.error(&path, one_of(s, &SCOPES));
             } else if !seen.insert(s.as_str()) {
-                self.error(&path, format!("`{s}` is listed twice"));
+                // Neither edition says; the service may well take it once.
+                self.warn(
+                    &path,
+                    format!("`{s}` is listed twice; the service may refuse that"),
+                );
             }
         }
         if logical && !scope.is_empty() {
@@ -297,10 +452,12 @@ impl Checker<'_> {
                     "required: a resource flavor, e.g. modelarts.vm.cpu.8ud",
                 ),
                 Some(f) => {
+                    // Neither edition says a flavor appears once; the
+                    // service may refuse or merge the entries.
                     if let Some(first) = flavors.insert(f, i) {
-                        self.error(
+                        self.warn(
                             &base.key("flavor"),
-                            format!("`{f}` is already used by spec.resources[{first}]; a flavor appears once per pool"),
+                            format!("`{f}` is already used by spec.resources[{first}]; the service may refuse a flavor listed twice"),
                         );
                     }
                 }
@@ -310,9 +467,16 @@ impl Checker<'_> {
                     &base.key("count"),
                     "required: the number of nodes (at least 1)",
                 ),
-                Some(c) if c < 1 => self.error(
+                // Fewer than no nodes cannot be.
+                Some(c) if c < 0 => self.error(
                     &base.key("count"),
-                    format!("{c} is below 1; a resource has at least one node"),
+                    format!("{c} is negative; a resource has 0 or more nodes (usually at least 1)"),
+                ),
+                // `count` is the minimum of an elastic (Logical) pool, and
+                // neither edition gives it a least value.
+                Some(0) => self.warn(
+                    &base.key("count"),
+                    "0 nodes; the service may refuse a resource with none",
                 ),
                 _ => {}
             }
@@ -353,11 +517,12 @@ impl Checker<'_> {
                 Some(c) => sum = sum.saturating_add(c),
             }
         }
+        // Neither edition relates the AZ counts to `count`.
         if let Some(count) = r.count {
             if sum > count {
-                self.error(
+                self.warn(
                     &base.key("azs"),
-                    format!("the AZ counts add up to {sum}, more than count ({count})"),
+                    format!("the AZ counts add up to {sum}, more than count ({count}); the service may refuse that"),
                 );
             }
         }
@@ -380,10 +545,12 @@ impl Checker<'_> {
                             format!("`{k}` starts with `{prefix}`, which is reserved"),
                         );
                     }
+                    // Neither edition says keys are unique, though tags
+                    // elsewhere in the cloud are.
                     if let Some(first) = seen.insert(k, j) {
-                        self.error(
+                        self.warn(
                             &path.key("key"),
-                            format!("`{k}` repeats tags[{first}]; tag keys are unique"),
+                            format!("`{k}` repeats tags[{first}]; the service may refuse a tag key twice"),
                         );
                     }
                 }
@@ -398,8 +565,16 @@ impl Checker<'_> {
         let Some(ep) = &r.extend_params else { return };
         let path = base.key("extendParams");
         if let Some(script) = &ep.post_install {
-            if let Err(why) = check_base64(script) {
-                self.error(&path.key("postInstall"), format!("is not valid Base64: {why}; encode the script, e.g. `base64 -w0 script.sh`"));
+            match base64_doubt(script) {
+                Ok(None) => {}
+                Ok(Some(doubt)) => self.warn(
+                    &path.key("postInstall"),
+                    format!("{doubt}; the service may refuse it (sent as written)"),
+                ),
+                Err(why) => self.error(
+                    &path.key("postInstall"),
+                    format!("is not valid Base64: {why}; encode the script, e.g. `base64 -w0 script.sh`"),
+                ),
             }
         }
         // The older edition's free map takes any key, so a misspelt known
@@ -412,11 +587,15 @@ impl Checker<'_> {
                 );
             }
         }
+        // A size, both editions say, but not in what form or unit.
         if let Some(size) = &ep.docker_base_size {
             if positive_int(size.as_str()).is_none() {
-                self.error(
+                self.warn(
                     &path.key("dockerBaseSize"),
-                    format!("`{}` is not a positive whole number", size.as_str()),
+                    format!(
+                        "`{}` is not a positive whole number; the service may refuse it",
+                        size.as_str()
+                    ),
                 );
             }
         }
@@ -426,14 +605,19 @@ impl Checker<'_> {
         let Some(cs) = &r.creating_step else { return };
         let path = base.key("creatingStep");
         self.enum_value(&path.key("type"), &cs.step_type, &STEP_TYPES);
+        // The newer edition says only "creation step": that nodes come in
+        // batches of `step` is our reading of it.
         match cs.step {
-            Some(step) if step < 1 => self.error(&path.key("step"), format!("{step} is below 1")),
+            Some(step) if step < 1 => self.warn(
+                &path.key("step"),
+                format!("{step} is below 1; the service may refuse it"),
+            ),
             Some(step) => {
                 for (name, value) in [("count", r.count), ("maxCount", r.max_count)] {
                     if let Some(v) = value.filter(|v| v % step != 0) {
-                        self.error(
+                        self.warn(
                             &base.key(name),
-                            format!("{v} is not a multiple of creatingStep.step ({step})"),
+                            format!("{v} is not a multiple of creatingStep.step ({step}); the service may refuse it"),
                         );
                     }
                 }
@@ -454,16 +638,29 @@ impl Checker<'_> {
             let path = base.key("dataVolumes").index(j);
             self.volume_type(&path, &dv.volume_type);
             self.volume_size(&path, dv.size.as_ref().map(|s| s.as_str()));
-            if let Some(c) = dv.count.filter(|c| *c < 1) {
-                self.error(&path.key("count"), format!("{c} is below 1"));
+            match dv.count {
+                // Fewer than no disks cannot be.
+                Some(c) if c < 0 => self.error(
+                    &path.key("count"),
+                    format!("{c} is negative; a number of disks is 0 or more"),
+                ),
+                Some(0) => self.warn(
+                    &path.key("count"),
+                    "0 disks; the service may refuse it (remove the entry for no disk)",
+                ),
+                _ => {}
             }
             let group_path = path.key("extendParams").key("volumeGroup");
-            match dv.extend_params.as_ref().and_then(|e| e.volume_group.as_deref()) {
-                None => self.error(&group_path, "required: the volume group, e.g. vgpaas or vguser1"),
-                Some(g) if !is_volume_group(g) => self.error(
+            match dv
+                .extend_params
+                .as_ref()
+                .and_then(|e| e.volume_group.as_deref())
+            {
+                None => self.error(
                     &group_path,
-                    format!("`{g}` is not a volume group: vgpaas, default, vguser<N>, vg-everest-localvolume-persistent or vg-everest-localvolume-ephemeral"),
+                    "required: the volume group, e.g. vgpaas or vguser1",
                 ),
+                Some(g) if !is_volume_group(g) => self.error(&group_path, not_a_volume_group(g)),
                 Some(g) => groups.push(g),
             }
         }
@@ -488,6 +685,10 @@ impl Checker<'_> {
                     &path.key("volumeGroup"),
                     "required: a volume group used in dataVolumes",
                 ),
+                // The newer edition's list of groups holds whatever the types.
+                Some(g) if !is_volume_group(g) => {
+                    self.error(&path.key("volumeGroup"), not_a_volume_group(g))
+                }
                 // Local disks are not listed in dataVolumes, so their groups can't be either.
                 Some(g) if !groups.contains(&g) && !local => self.error(
                     &path.key("volumeGroup"),
@@ -503,10 +704,16 @@ impl Checker<'_> {
                 _ => {}
             }
             if let Some(t) = cfg.docker_thin_pool {
-                if !(1..=100).contains(&t) {
+                // The newer edition: a percentage. That 0 is no use is ours.
+                if !(0..=100).contains(&t) {
                     self.error(
                         &path.key("dockerThinPool"),
-                        format!("{t} is outside 1 to 100 (a percentage)"),
+                        format!("{t} is outside 0 to 100 (a percentage)"),
+                    );
+                } else if t == 0 {
+                    self.warn(
+                        &path.key("dockerThinPool"),
+                        "0 percent leaves the container disk no space; the service may refuse it",
                     );
                 }
                 if cfg.volume_group.as_deref() != Some("vgpaas") {
@@ -559,6 +766,28 @@ impl Checker<'_> {
         }
     }
 
+    /// A CIDR block, as both editions ask. Host bits set are a warning: the
+    /// block is plain, and only our reading says the service refuses them.
+    fn cidr(&mut self, path: &FieldPath, text: &str) -> Option<Cidr> {
+        match parse_cidr_loose(text) {
+            Ok((net, host_bits)) => {
+                if host_bits {
+                    self.warn(
+                        path,
+                        format!(
+                            "`{text}` has host bits set; did you mean {net}? (sent as written)"
+                        ),
+                    );
+                }
+                Some(net)
+            }
+            Err(why) => {
+                self.error(path, why);
+                None
+            }
+        }
+    }
+
     fn cidrs(&mut self, spec: &PoolSpecCreation) {
         let container_path = p("spec.containerNetwork.cidr");
         let service_path = p("spec.kubernetesSvcIpRange");
@@ -566,23 +795,11 @@ impl Checker<'_> {
             .container_network
             .as_ref()
             .and_then(|c| c.cidr.as_deref());
-        let container = container.and_then(|c| match parse_cidr(c) {
-            Ok(net) => Some(net),
-            Err(why) => {
-                self.error(&container_path, why);
-                None
-            }
-        });
+        let container = container.and_then(|c| self.cidr(&container_path, c));
         let service = spec
             .kubernetes_svc_ip_range
             .as_deref()
-            .and_then(|c| match parse_cidr(c) {
-                Ok(net) => Some(net),
-                Err(why) => {
-                    self.error(&service_path, why);
-                    None
-                }
-            });
+            .and_then(|c| self.cidr(&service_path, c));
         if let (Some(c), Some(s)) = (&container, &service) {
             if c.overlaps(s) {
                 self.error(
@@ -604,6 +821,33 @@ impl Checker<'_> {
     }
 }
 
+/// The documented key that `key` narrowly misses: a near spelling in the
+/// `os.modelarts/` namespace (`workspace_id`, `nmae`, `Name`), or a
+/// documented key in a misspelt namespace (`os.modelart/name`). Keys are
+/// case-sensitive, so a difference of case is a miss too.
+fn near_miss<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    if known.contains(&key) {
+        return None;
+    }
+    let (namespace, rest) = key.split_once('/')?;
+    let rests: Vec<&str> = known
+        .iter()
+        .filter_map(|k| k.strip_prefix(NAMESPACE)?.strip_prefix('/'))
+        .collect();
+    let near = if namespace == NAMESPACE {
+        suggest(rest, &rests)?
+    } else if suggest(namespace, &[NAMESPACE]).is_some() {
+        // Another namespace may well be meant; only a documented key in it says not.
+        rests.iter().copied().find(|r| *r == rest)?
+    } else {
+        return None;
+    };
+    known
+        .iter()
+        .copied()
+        .find(|k| k.strip_prefix(NAMESPACE).and_then(|r| r.strip_prefix('/')) == Some(near))
+}
+
 fn positive_int(s: &str) -> Option<u64> {
     (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
         .then(|| s.parse::<u64>().ok())
@@ -611,11 +855,38 @@ fn positive_int(s: &str) -> Option<u64> {
         .filter(|n| *n > 0)
 }
 
+/// The newer edition's volume groups: four fixed names and `vguser{num}`,
+/// any number (`vguser0` too).
 fn is_volume_group(g: &str) -> bool {
     FIXED_VOLUME_GROUPS.contains(&g)
-        || g.strip_prefix("vguser").is_some_and(|n| {
-            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0')
-        })
+        || g.strip_prefix("vguser")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn not_a_volume_group(g: &str) -> String {
+    let list = "vgpaas, default, vguser<N>, vg-everest-localvolume-persistent or vg-everest-localvolume-ephemeral";
+    match suggest(g, &FIXED_VOLUME_GROUPS) {
+        Some(near) => format!("`{g}` is not a volume group: {list}; did you mean `{near}`?"),
+        None => format!("`{g}` is not a volume group: {list}"),
+    }
+}
+
+/// What a value that is Base64 may still hold that the service may refuse:
+/// `Ok(None)` for none, `Ok(Some(doubt))`, or `Err(why)` when it is no
+/// Base64 at all. Line breaks are what `base64` writes by default (every 76
+/// characters) and MIME allows, so only a warning; an empty value encodes
+/// nothing, which is Base64 too.
+pub fn base64_doubt(s: &str) -> Result<Option<&'static str>, String> {
+    if s.is_empty() {
+        return Ok(Some("is empty"));
+    }
+    if !s.contains(['\n', '\r']) {
+        return check_base64(s).map(|()| None);
+    }
+    let joined: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+    check_base64(&joined).map(|()| {
+        Some("holds line breaks, as `base64` writes by default (`base64 -w0` writes none)")
+    })
 }
 
 /// Standard Base64 with `=` padding, as the API decodes it.
@@ -704,7 +975,17 @@ impl Cidr {
     }
 }
 
+/// A CIDR block with no host bits set.
 pub fn parse_cidr(text: &str) -> Result<Cidr, String> {
+    match parse_cidr_loose(text)? {
+        (cidr, false) => Ok(cidr),
+        (cidr, true) => Err(format!("`{text}` has host bits set; did you mean {cidr}?")),
+    }
+}
+
+/// A CIDR block, and whether its address had host bits set (they are
+/// dropped from the block returned).
+pub fn parse_cidr_loose(text: &str) -> Result<(Cidr, bool), String> {
     let bad = || format!("`{text}` is not a CIDR block like 172.16.0.0/16");
     let (ip, prefix) = text.trim().split_once('/').ok_or_else(bad)?;
     let ip: IpAddr = ip.parse().map_err(|_| bad())?;
@@ -723,10 +1004,7 @@ pub fn parse_cidr(text: &str) -> Result<Cidr, String> {
         prefix,
         v6,
     };
-    if network != addr {
-        return Err(format!("`{text}` has host bits set; did you mean {cidr}?"));
-    }
-    Ok(cidr)
+    Ok((cidr, network != addr))
 }
 
 #[cfg(test)]
@@ -743,6 +1021,37 @@ mod tests {
         assert!(check_base64("a=bc").is_err());
         assert!(check_base64("a===").is_err());
         assert!(check_base64("echo hi!").is_err());
+        assert_eq!(base64_doubt("ZWNobyBoaQ=="), Ok(None));
+        assert_eq!(base64_doubt(""), Ok(Some("is empty")));
+        assert!(base64_doubt("ZWNo\nbyBoaQ==\n")
+            .unwrap()
+            .unwrap()
+            .contains("line breaks"));
+        assert!(base64_doubt("ZWNo\r\nbyBoaQ==").unwrap().is_some());
+        assert!(base64_doubt("ZWNo byBoaQ==")
+            .unwrap_err()
+            .contains("white space"));
+        assert!(base64_doubt("ZWN\nbyBoaQ==")
+            .unwrap_err()
+            .contains("multiple of 4"));
+    }
+
+    #[test]
+    fn near_misses_of_documented_keys() {
+        let near = |k| near_miss(k, &LABEL_KEYS);
+        assert_eq!(
+            near("os.modelarts/workspace_id"),
+            Some("os.modelarts/workspace.id")
+        );
+        assert_eq!(near("os.modelarts/nmae"), Some("os.modelarts/name"));
+        assert_eq!(near("os.modelarts/Name"), Some("os.modelarts/name"));
+        assert_eq!(near("os.modelart/sharing"), Some("os.modelarts/sharing"));
+        assert_eq!(near("os.modelarts/name"), None);
+        assert_eq!(near("os.modelarts/tenant.project.id"), None);
+        assert_eq!(near("os.modelarts/gpu.topology"), None);
+        assert_eq!(near("app.kubernetes.io/name"), None);
+        assert_eq!(near("os.modelart/team"), None);
+        assert_eq!(near("team"), None);
     }
 
     #[test]
@@ -770,6 +1079,8 @@ mod tests {
             .is_recommended_container_range());
         assert!(!c.is_recommended_container_range());
         assert!(parse_cidr("fd00::/64").is_ok());
+        assert_eq!(parse_cidr_loose("172.16.0.1/16").unwrap(), (a, true));
+        assert_eq!(parse_cidr_loose("172.16.0.0/16").unwrap(), (a, false));
         assert_eq!(parse_cidr("0.0.0.0/0").unwrap().to_string(), "0.0.0.0/0");
     }
 
@@ -784,7 +1095,8 @@ mod tests {
         ] {
             assert!(is_volume_group(ok), "{ok}");
         }
-        for bad in ["vguser", "vguser0", "vguserx", "VGPAAS", "vg"] {
+        assert!(is_volume_group("vguser0"));
+        for bad in ["vguser", "vguser-1", "vguserx", "VGPAAS", "vg"] {
             assert!(!is_volume_group(bad), "{bad}");
         }
     }

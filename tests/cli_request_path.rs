@@ -248,8 +248,8 @@ fn a_flag_error_names_the_flag() {
         "create",
         "-f",
         "examples/physical-pool.yaml",
-        "--count",
-        "0",
+        "--max-count",
+        "5",
         "--dry-run",
     ]));
     assert_eq!(r.code, 2);

@@ -1,6 +1,10 @@
 //! Every rule of DESIGN.md §4 with a case that fails it and one that passes.
-//! Each case edits a valid base manifest at a JSON pointer.
+//! Each case edits a valid base manifest at a JSON pointer. The last tests
+//! run the real binary on files, for what a user sees.
 
+mod common;
+
+use common::{poolctl, run};
 use poolctl::diagnostic::{Diagnostic, Severity};
 use poolctl::manifest;
 use poolctl::validate::validate;
@@ -181,17 +185,25 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/metadata/labels/os.modelarts~1name",
             Some(json!("1pool")),
-            E,
+            W,
             name,
-            "start with a lowercase letter",
+            "starts with `1`",
+        ),
+        (
+            physical,
+            "/metadata/labels/os.modelarts~1name",
+            Some(json!("-pool")),
+            W,
+            name,
+            "starts with `-`",
         ),
         (
             physical,
             "/metadata/labels/os.modelarts~1name",
             Some(json!("pool-")),
-            E,
+            W,
             name,
-            "must not end with `-`",
+            "ends with `-`",
         ),
         (
             physical,
@@ -249,7 +261,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources",
             Some(json!([{"flavor": "f.a", "count": 1}, {"flavor": "f.a", "count": 1}])),
-            E,
+            W,
             "spec.resources[1].flavor",
             "already used by spec.resources[0]",
         ),
@@ -257,9 +269,17 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/count",
             Some(json!(0)),
+            W,
+            "spec.resources[0].count",
+            "0 nodes",
+        ),
+        (
+            physical,
+            "/spec/resources/0/count",
+            Some(json!(-1)),
             E,
             "spec.resources[0].count",
-            "below 1",
+            "negative",
         ),
         (
             physical,
@@ -306,7 +326,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/azs",
             Some(json!([{"az": "az1", "count": 2}, {"az": "az2", "count": 1}])),
-            E,
+            W,
             "spec.resources[0].azs",
             "add up to 3",
         ),
@@ -331,7 +351,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/scope",
             Some(json!(["Train", "Train"])),
-            E,
+            W,
             "spec.scope[1]",
             "listed twice",
         ),
@@ -429,9 +449,9 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/tags",
             Some(json!([{"key": "team", "value": "a"}, {"key": "team", "value": "b"}])),
-            E,
+            W,
             "spec.resources[0].tags[1].key",
-            "unique",
+            "repeats tags[0]",
         ),
         (
             physical,
@@ -453,8 +473,24 @@ fn every_rule_fails_where_it_should() {
         (
             physical,
             "/spec/resources/0/extendParams",
+            Some(json!({"postInstall": "ZWNo\nbyBoaQ==\n"})),
+            W,
+            "spec.resources[0].extendParams.postInstall",
+            "line breaks",
+        ),
+        (
+            physical,
+            "/spec/resources/0/extendParams",
+            Some(json!({"postInstall": ""})),
+            W,
+            "spec.resources[0].extendParams.postInstall",
+            "is empty",
+        ),
+        (
+            physical,
+            "/spec/resources/0/extendParams",
             Some(json!({"dockerBaseSize": "0"})),
-            E,
+            W,
             "spec.resources[0].extendParams.dockerBaseSize",
             "positive whole number",
         ),
@@ -462,7 +498,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/extendParams",
             Some(json!({"dockerBaseSize": "big"})),
-            E,
+            W,
             "spec.resources[0].extendParams.dockerBaseSize",
             "positive whole number",
         ),
@@ -479,7 +515,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/creatingStep",
             Some(json!({"type": "rack", "step": 0})),
-            E,
+            W,
             "spec.resources[0].creatingStep.step",
             "below 1",
         ),
@@ -487,7 +523,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/creatingStep",
             Some(json!({"type": "rack", "step": 4})),
-            E,
+            W,
             "spec.resources[0].count",
             "multiple of creatingStep.step (4)",
         ),
@@ -497,7 +533,7 @@ fn every_rule_fails_where_it_should() {
             Some(
                 json!({"flavor": "f.a", "count": 2, "maxCount": 3, "creatingStep": {"type": "rack", "step": 2}}),
             ),
-            E,
+            W,
             "spec.resources[0].maxCount",
             "multiple of creatingStep.step (2)",
         ),
@@ -578,6 +614,34 @@ fn every_rule_fails_where_it_should() {
             "spec.resources[0].volumeGroupConfigs[0].volumeGroup",
             "not used by any dataVolumes",
         ),
+        (
+            physical,
+            "/spec/resources/0/volumeGroupConfigs",
+            Some(json!([{"volumeGroup": "vg-nvme", "types": ["local"]}])),
+            E,
+            "spec.resources[0].volumeGroupConfigs[0].volumeGroup",
+            "not a volume group",
+        ),
+        (
+            physical,
+            "/spec/resources/0/dataVolumes",
+            Some(
+                json!([{"volumeType": "SSD", "size": 100, "count": 0, "extendParams": {"volumeGroup": "vgpaas"}}]),
+            ),
+            W,
+            "spec.resources[0].dataVolumes[0].count",
+            "0 disks",
+        ),
+        (
+            physical,
+            "/spec/resources/0/dataVolumes",
+            Some(
+                json!([{"volumeType": "SSD", "size": 100, "count": -2, "extendParams": {"volumeGroup": "vgpaas"}}]),
+            ),
+            E,
+            "spec.resources[0].dataVolumes[0].count",
+            "negative",
+        ),
     ];
     let mut failures = Vec::new();
     for (base, pointer, value, severity, path, needle) in &cases {
@@ -624,15 +688,15 @@ fn volume_rules() {
     let cases: Vec<(&str, Value, &str, &str)> = vec![
         (
             "/0/dockerThinPool",
-            json!(0),
+            json!(-1),
             "[0].dockerThinPool",
-            "1 to 100",
+            "0 to 100",
         ),
         (
             "/0/dockerThinPool",
             json!(101),
             "[0].dockerThinPool",
-            "1 to 100",
+            "0 to 100",
         ),
         (
             "/1/dockerThinPool",
@@ -675,6 +739,19 @@ fn volume_rules() {
         let diags = check(&edit(with_disks(), &format!("{cfg}{ptr}"), Some(value)));
         expect_one(&diags, E, &format!("{p}{sub}"), needle);
     }
+    // A percentage, so 0 is one; that it leaves no space is only ours.
+    let diags = check(&edit(
+        with_disks(),
+        &format!("{cfg}/0/dockerThinPool"),
+        Some(json!(0)),
+    ));
+    expect_one(&diags, W, &format!("{p}[0].dockerThinPool"), "no space");
+    assert!(diags.iter().all(|d| d.severity == W), "{}", render(&diags));
+    // vguser0 is a group like any vguser<N>.
+    let zero = serde_json::to_string(&with_disks())
+        .unwrap()
+        .replace("vguser1", "vguser0");
+    expect_clean(&check(&serde_json::from_str(&zero).unwrap()));
     // A local-disk group needs no dataVolumes entry.
     let local = edit(
         physical(),
@@ -722,9 +799,16 @@ fn network_ranges() {
     );
     expect_one(
         &check(&with("172.16.0.1/16", "10.247.0.0/16")),
-        E,
+        W,
         "spec.containerNetwork.cidr",
         "host bits",
+    );
+    // The block, host bits dropped, is what overlaps.
+    expect_one(
+        &check(&with("172.16.0.1/16", "172.16.5.0/24")),
+        E,
+        "spec.kubernetesSvcIpRange",
+        "overlaps the container network 172.16.0.0/16",
     );
 }
 
@@ -923,4 +1007,308 @@ fn diagnostics_point_at_line_and_column() {
             column: 5
         }
     );
+}
+
+// ---- Through the binary -------------------------------------------------
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// One YAML document of a valid physical pool named `name` (written as
+/// given, quotes and all), with `labels` added to its labels and `resource`
+/// to its one resource, each as lines already indented.
+fn pool_yaml(name: &str, labels: &str, resource: &str) -> String {
+    format!(
+        "apiVersion: v2\nkind: Pool\nmetadata:\n  labels:\n    os.modelarts/name: {name}\n{labels}\
+         spec:\n  type: Dedicate\n  network:\n    name: network-21e1\n  resources:\n\
+         \x20   - flavor: modelarts.vm.cpu.8ud\n      count: 2\n{resource}"
+    )
+}
+
+fn validate_files(files: &[&str]) -> common::Run {
+    let mut cmd = poolctl();
+    cmd.arg("validate");
+    for f in files {
+        cmd.args(["-f", f]);
+    }
+    run(&mut cmd)
+}
+
+/// Both editions give 4 as the least length, the older 64 as the most and the
+/// newer the characters; how a name starts or ends neither says, so that only warns.
+#[test]
+fn pool_names_are_errors_only_where_an_edition_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let warned: Vec<String> = [
+        "\"1st-pool\"",
+        "\"-pool-b\"",
+        "pool-c-",
+        "pool-name-longer-than-the-newer-cap",
+    ]
+    .iter()
+    .map(|n| pool_yaml(n, "", ""))
+    .collect();
+    let f = write(&dir, "warned.yaml", &warned.join("---\n"));
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_run_snapshot!("pool_name_warnings", r);
+
+    let refused: Vec<String> = ["abc", "Pool_ae01", &"a".repeat(65)]
+        .iter()
+        .map(|n| pool_yaml(n, "", ""))
+        .collect();
+    let f = write(&dir, "refused.yaml", &refused.join("---\n"));
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_run_snapshot!("pool_name_errors", r);
+}
+
+const DISKS_OK: &str = "      dataVolumes:
+        - volumeType: SSD
+          size: 500
+          extendParams: {volumeGroup: vgpaas}
+        - volumeType: SAS
+          size: 1000
+          extendParams: {volumeGroup: vguser0}
+      volumeGroupConfigs:
+        - volumeGroup: vgpaas
+          types: [volume]
+        - volumeGroup: vguser0
+          lvmConfig: {lvType: linear, path: /mnt/data0}
+        - volumeGroup: vg-everest-localvolume-ephemeral
+          types: [local]
+";
+
+const DISKS_BAD: &str = "      dataVolumes:
+        - volumeType: SSD
+          size: 500
+          extendParams: {volumeGroup: vgpas}
+        - volumeType: SAS
+          size: 1000
+          extendParams: {volumeGroup: vguser1}
+      volumeGroupConfigs:
+        - volumeGroup: vguser1
+        - volumeGroup: vg-local-nvme
+          types: [local]
+        - volumeGroup: vguser-data
+          types: [volume]
+        - volumeGroup: vguser2
+";
+
+/// The newer edition lists the volume groups (`vguser{num}`, any number),
+/// for data volumes and for every volumeGroupConfigs entry, local or not.
+#[test]
+fn volume_groups_are_the_closed_list_of_the_newer_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "disks.yaml", &pool_yaml("pool-disks", "", DISKS_OK));
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("ok (1 pool)\n"), "{}", r.stdout);
+
+    let f = write(
+        &dir,
+        "bad-disks.yaml",
+        &pool_yaml("pool-disks", "", DISKS_BAD),
+    );
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_run_snapshot!("volume_groups", r);
+}
+
+/// `base64` wraps its output at 76 characters; the reference asks for
+/// Base64 and does not say whether line breaks are allowed, so they warn.
+#[test]
+fn base64_with_line_breaks_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let resource = "      extendParams:
+        postInstall: |
+          IyEvYmluL3NoCiMgcHJlcGFyZSB0aGUgbm9kZSBmb3IgdHJhaW5pbmcgam9icwplY2hvICJub2Rl
+          IHJlYWR5IiA+IC90bXAvcG9vbGN0bC1wb3N0LWluc3RhbGwKc3lzdGVtY3RsIHJlc3RhcnQgZG9j
+          a2VyCg==
+";
+    let text = pool_yaml("pool-wrapped", "", resource).replace(
+        "  type: Dedicate\n",
+        "  type: Dedicate\n  userLogin:\n    password: \"c2FsdGVkLWFuZC1lbmNyeXB0ZWQtcGFzc3dvcmQtd2l0aC1hLWxvbmctZW5vdWdoLXNhbHQtdG8t\\nd3JhcC10aGUtbGluZQ==\"\n",
+    );
+    let f = write(&dir, "wrapped.yaml", &text);
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("c2FsdGVk"), "the password leaked");
+    assert_run_snapshot!("base64_line_breaks", r);
+
+    // Sent as written.
+    let r = run(poolctl().args(["create", "-f", &f, "--dry-run", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let body: Value = serde_json::from_str(&r.stdout).unwrap();
+    let script = body["spec"]["resources"][0]["extendParams"]["postInstall"]
+        .as_str()
+        .unwrap();
+    assert_eq!(script.lines().count(), 3);
+    assert!(
+        r.stderr.contains("warning: spec.userLogin.password"),
+        "{}",
+        r.stderr
+    );
+
+    // White space that is not a line break is still no Base64.
+    let text = pool_yaml(
+        "pool-spaced",
+        "",
+        "      extendParams:\n        postInstall: ZWNobyBo aQ==\n",
+    );
+    let f = write(&dir, "spaced.yaml", &text);
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("white space is not a Base64 character"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Two pools of one name in one workspace: the second cannot be created.
+#[test]
+fn the_same_pool_name_twice_in_one_run_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = format!(
+        "{}---\n{}",
+        pool_yaml("pool-ae01", "", ""),
+        pool_yaml("pool-ae02", "", "")
+    );
+    let a = write(&dir, "a.yaml", &two);
+    let b = write(&dir, "b.yaml", &pool_yaml("pool-ae01", "", ""));
+    let c = write(
+        &dir,
+        "c.yaml",
+        &format!(
+            "{}---\n{}",
+            pool_yaml("pool-ae02", "", ""),
+            pool_yaml("pool-ae02", "", "")
+        ),
+    );
+    let r = validate_files(&[&a, &b, &c]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_run_snapshot!("duplicate_names_validate", r);
+
+    let r = run(poolctl().args(["create", "-f", &a, "-f", &b, "--dry-run", "-o", "json"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert_run_snapshot!("duplicate_names_create", r);
+
+    // The same name in another workspace is another pool.
+    let other = pool_yaml("pool-ae01", "    os.modelarts/workspace.id: ws-7\n", "");
+    let d = write(&dir, "d.yaml", &other);
+    let r = run(poolctl().args(["create", "-f", &a, "-f", &d, "--dry-run", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 3);
+    let r = validate_files(&[&a, &d]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+/// A key of the os.modelarts/ namespace that narrowly misses a documented
+/// one is most likely a typo that the service would ignore.
+#[test]
+fn a_near_miss_of_a_documented_key_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = "    os.modelarts/workspace_id: \"0\"
+    os.modelarts/nmae: pool-typo
+    os.modelart/sharing: shared
+    os.modelarts/tenant.domain.id: 75fef1f8
+    team: vision
+  annotations:
+    os.modelarts/billing_mode: \"0\"
+    os.modelarts/Description: a pool
+    os.modelarts/product.id: xxx
+";
+    let f = write(&dir, "keys.yaml", &pool_yaml("pool-keys", labels, ""));
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_run_snapshot!("near_miss_keys", r);
+}
+
+/// YAML reads `on:`, `yes:`, `0123:` and `~:` as a boolean, a number and
+/// null, so the key sent would not be the key written.
+#[test]
+fn a_key_yaml_reads_as_no_string_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = "    on: x
+    \"off\": quoted
+    yes: \"y\"
+    0123: z
+    ~: q
+  annotations:
+    true: t
+";
+    let text = pool_yaml("pool-keys", labels, "");
+    let f = write(&dir, "keys.yaml", &text);
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_run_snapshot!("keys_read_as_no_string", r);
+
+    let r = run(poolctl().args(["create", "-f", &f, "--dry-run", "-o", "json"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "keys.yaml:6:5: error: metadata.labels.on: label key `on` is read by YAML as a boolean"
+        ),
+        "{}",
+        r.stderr
+    );
+    // Quoted, they pass.
+    let quoted = text
+        .replace("    on:", "    \"on\":")
+        .replace("    yes:", "    \"yes\":")
+        .replace("    0123:", "    \"0123\":")
+        .replace("    ~:", "    \"~\":")
+        .replace("    true:", "    'true':");
+    let f = write(&dir, "quoted.yaml", &quoted);
+    let r = run(poolctl().args(["create", "-f", &f, "--dry-run", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let body: Value = serde_json::from_str(&r.stdout).unwrap();
+    let labels = &body["metadata"]["labels"];
+    for key in ["on", "off", "yes", "0123", "~"] {
+        assert!(labels.get(key).is_some(), "{key}: {labels}");
+    }
+    assert_eq!(body["metadata"]["annotations"]["true"], "t");
+}
+
+/// Rules that neither edition states and that a request may well pass
+/// warn: the service has the last word.
+#[test]
+fn inferred_rules_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let resource = "      azs:
+        - {az: az1, count: 2}
+        - {az: az2, count: 1}
+      tags:
+        - {key: team, value: a}
+        - {key: team, value: b}
+      extendParams:
+        dockerBaseSize: 1.5
+        postInstall: \"\"
+      creatingStep: {type: rack, step: 4}
+      dataVolumes:
+        - volumeType: SSD
+          size: 500
+          count: 0
+          extendParams: {volumeGroup: vgpaas}
+      volumeGroupConfigs:
+        - volumeGroup: vgpaas
+          dockerThinPool: 0
+    - flavor: modelarts.vm.cpu.8ud
+      count: 0
+";
+    let text = pool_yaml("pool-inferred", "", resource).replace(
+        "  type: Dedicate\n",
+        "  type: Dedicate\n  scope: [Train, Train]\n  containerNetwork: {cidr: 172.16.0.1/16}\n",
+    );
+    let f = write(&dir, "inferred.yaml", &text);
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_run_snapshot!("inferred_rules_warn", r);
 }

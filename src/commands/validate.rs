@@ -7,17 +7,17 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::manifest;
 use crate::settings::ValidateSettings;
-use crate::validate::validate;
+use crate::validate::validate_run;
 
 impl Command for ValidateSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
         let loaded = manifest::load_files(&self.files, self.unknown_fields);
         let mut diags: Vec<Diagnostic> = loaded.failures.clone();
-        for doc in &loaded.documents {
-            let mut doc = doc.clone();
-            manifest::normalize(&mut doc);
-            diags.extend(validate(&doc));
-        }
+        let mut docs = loaded.documents.clone();
+        docs.iter_mut().for_each(manifest::normalize);
+        // validate takes no --workspace-id: a pool whose manifest names no
+        // workspace goes to one this run does not know.
+        diags.extend(validate_run(&docs, None).into_iter().flatten());
         ctx.printer.validation_report(&loaded, &diags)?;
         let errors = diags.iter().filter(|d| d.is_error()).count();
         // The report above is the message; only the status is left to say.

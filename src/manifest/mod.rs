@@ -287,7 +287,7 @@ pub fn parse_text(
     first: usize,
     unknown: Severity,
 ) -> Result<Vec<Document>, Diagnostic> {
-    let nodes: Vec<Node> = serde_saphyr::from_str_multiple_with_options(text, parse_options())
+    let mut nodes: Vec<Node> = serde_saphyr::from_str_multiple_with_options(text, parse_options())
         .map_err(|e| {
             let pos = e
                 .location()
@@ -306,6 +306,9 @@ pub fn parse_text(
                 document: 0,
             }
         })?;
+    for node in &mut nodes {
+        node::keys_as_written(node, text);
+    }
     let shape = shape::request_shape();
     let mut docs = Vec::new();
     for node in nodes.iter().filter(|n| n.value != NodeValue::Null) {

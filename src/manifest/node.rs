@@ -51,6 +51,14 @@ pub enum NodeValue {
 pub struct Key {
     pub name: String,
     pub pos: Pos,
+    /// What YAML read a plain key as when that is not a string, e.g. `a
+    /// boolean (true)` for `on:`: the key sent would not be the key written.
+    /// `name` is then the key as written, once [`keys_as_written`] has seen
+    /// the source.
+    pub read_as: Option<String>,
+    /// Where the key stands in the source, in bytes (offset, length), when
+    /// the parser knows.
+    span: Option<(usize, usize)>,
 }
 
 impl NodeValue {
@@ -178,17 +186,65 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeValue, A::Error> {
         let mut entries: Vec<(Key, Node)> = Vec::new();
-        while let Some(key) = map.next_key::<Node>()? {
-            let name = key.value.scalar_text().ok_or_else(|| {
-                de::Error::custom(format!(
-                    "a key must be a plain scalar, found {}",
-                    key.value.kind()
-                ))
-            })?;
+        while let Some(key) = map.next_key::<Spanned<NodeValue>>()? {
+            // YAML reads a plain `on`, `yes`, `0123` or `~` as a boolean, a
+            // number or null; that is kept to be reported with the key as
+            // written, which only the source shows.
+            let (name, read_as) = match &key.value {
+                NodeValue::Str(s) => (s.clone(), None),
+                NodeValue::Null => ("null".to_string(), Some("null".to_string())),
+                v => {
+                    let text = v.scalar_text().ok_or_else(|| {
+                        de::Error::custom(format!(
+                            "a key must be a plain scalar, found {}",
+                            v.kind()
+                        ))
+                    })?;
+                    let read_as = format!("{} ({text})", v.kind());
+                    (text, Some(read_as))
+                }
+            };
+            let span = key.referenced.span();
+            let span = span
+                .byte_offset()
+                .zip(span.byte_len())
+                .and_then(|(o, l)| Some((usize::try_from(o).ok()?, usize::try_from(l).ok()?)));
             let value = map.next_value::<Node>()?;
-            entries.push((Key { name, pos: key.pos }, value));
+            let pos = Pos::from_location(key.referenced);
+            entries.push((
+                Key {
+                    name,
+                    pos,
+                    read_as,
+                    span,
+                },
+                value,
+            ));
         }
         Ok(NodeValue::Map(entries))
+    }
+}
+
+/// Gives every key that YAML did not read as a string its name as written
+/// in `text`, the source the nodes were parsed from (`on`, not `true`).
+pub fn keys_as_written(node: &mut Node, text: &str) {
+    match &mut node.value {
+        NodeValue::Seq(items) => items.iter_mut().for_each(|n| keys_as_written(n, text)),
+        NodeValue::Map(entries) => {
+            for (key, child) in entries.iter_mut() {
+                if key.read_as.is_some() {
+                    let written = key
+                        .span
+                        .and_then(|(offset, len)| text.get(offset..offset.checked_add(len)?));
+                    // An alias (`*a`) or a tag (`!!bool`) is not the key itself.
+                    if let Some(w) = written.filter(|w| !w.starts_with(['*', '!', '&'])) {
+                        key.name = w.to_string();
+                    }
+                }
+                keys_as_written(child, text);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -236,6 +292,47 @@ mod tests {
         assert!(
             err.to_string().to_lowercase().contains("duplicate"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn keys_read_as_no_string_keep_what_was_written() {
+        let text = "a: 1\n---\nb:\n  on: x\n  \"yes\": y\n  0123: z\n  ~: q\n  {0x1F: 2}: 3\n";
+        let err = parse(text).unwrap_err();
+        assert!(err.to_string().contains("plain scalar"), "{err}");
+        let text = "a: 1\n---\nb:\n  on: x\n  \"yes\": y\n  0123: z\n  ~: q\n  flow: {off: 1}\n";
+        let mut docs = parse(text).unwrap();
+        keys_as_written(&mut docs[1], text);
+        let NodeValue::Map(top) = &docs[1].value else {
+            panic!()
+        };
+        let NodeValue::Map(keys) = &top[0].1.value else {
+            panic!()
+        };
+        let seen: Vec<(&str, Option<&str>)> = keys
+            .iter()
+            .map(|(k, _)| (k.name.as_str(), k.read_as.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("on", Some("a boolean (true)")),
+                ("yes", None),
+                ("0123", Some("a number (123)")),
+                ("~", Some("null")),
+                ("flow", None),
+            ]
+        );
+        let NodeValue::Map(flow) = &keys[4].1.value else {
+            panic!()
+        };
+        assert_eq!(flow[0].0.name, "off");
+        assert_eq!(
+            flow[0].0.pos,
+            Pos {
+                line: 8,
+                column: 10
+            }
         );
     }
 

@@ -37,7 +37,7 @@ pub const MAX_KEY_JSON_CHARS: usize = 1024;
 pub fn walk(doc: &Node, shape: &Shape, unknown: Severity) -> Walked {
     let mut w = Walked::default();
     w.positions.insert(FieldPath::root(), doc.pos);
-    long_keys(doc, &FieldPath::root(), &mut w.findings);
+    keys(doc, &FieldPath::root(), &mut w.findings);
     let mut walker = Walker {
         out: &mut w,
         unknown,
@@ -100,6 +100,20 @@ impl Walker<'_> {
             (Shape::NumStr, NodeValue::Int(_) | NodeValue::UInt(_)) => {
                 Some(Value::String(v.scalar_text().unwrap_or_default()))
             }
+            // The editions give these sizes as strings and no form; whether
+            // `1.5` will do is for the rules to say, so it is only converted.
+            (Shape::NumStr, NodeValue::Float(f)) if f.is_finite() => {
+                let text = v.scalar_text().unwrap_or_default();
+                self.find(
+                    Severity::Warning,
+                    path,
+                    node.pos,
+                    format!(
+                        "a number {text} converted to the string \"{text}\"; quote it to say so"
+                    ),
+                );
+                Some(Value::String(text))
+            }
             (Shape::Int, NodeValue::Int(i)) => Some(Value::from(*i)),
             (Shape::Bool, NodeValue::Bool(b)) => Some(Value::Bool(*b)),
             (Shape::Array(item), NodeValue::Seq(items)) => Some(Value::Array(
@@ -118,6 +132,10 @@ impl Walker<'_> {
                 for (key, child) in entries {
                     let p = path.key(&key.name);
                     self.out.positions.insert(p.clone(), key.pos);
+                    if key.read_as.is_some() {
+                        // Reported by `keys`, and no field of ours is named so.
+                        continue;
+                    }
                     let child_shape = match fields.iter().find(|(n, _)| *n == key.name) {
                         Some((_, s)) => s,
                         None => match other {
@@ -174,18 +192,29 @@ impl Walker<'_> {
     }
 }
 
-/// Every key of the tree, at any depth and whatever its shape, that JSON
-/// would write longer than [`MAX_KEY_JSON_CHARS`].
-fn long_keys(node: &Node, path: &FieldPath, out: &mut Vec<Finding>) {
+/// Every key of the tree, at any depth and whatever its shape, that YAML
+/// read as no string, or that JSON would write longer than
+/// [`MAX_KEY_JSON_CHARS`].
+fn keys(node: &Node, path: &FieldPath, out: &mut Vec<Finding>) {
     match &node.value {
         NodeValue::Seq(items) => {
             for (i, n) in items.iter().enumerate() {
-                long_keys(n, &path.index(i), out);
+                keys(n, &path.index(i), out);
             }
         }
         NodeValue::Map(entries) => {
             for (key, child) in entries {
                 let p = path.key(&key.name);
+                if let Some(read_as) = &key.read_as {
+                    // `on: x` would send the label `true`, and `yes: y` a
+                    // second `true`: the request would not be what was written.
+                    out.push(Finding {
+                        severity: Severity::Error,
+                        path: p.clone(),
+                        message: read_as_message(path, &key.name, read_as),
+                        pos: key.pos,
+                    });
+                }
                 // An escape takes at most 6 characters, and a character at least a byte.
                 if key.name.len() * 6 + 2 > MAX_KEY_JSON_CHARS {
                     let json = crate::model::to_json(&key.name, false).chars().count();
@@ -202,11 +231,26 @@ fn long_keys(node: &Node, path: &FieldPath, out: &mut Vec<Finding>) {
                         });
                     }
                 }
-                long_keys(child, &p, out);
+                keys(child, &p, out);
             }
         }
         _ => {}
     }
+}
+
+/// Why a key YAML read as a boolean, a number or null is refused, and the
+/// quotes that fix it.
+fn read_as_message(parent: &FieldPath, written: &str, read_as: &str) -> String {
+    let what = match parent.0.as_slice() {
+        [Seg::Key(m), Seg::Key(l)] if m == "metadata" && l == "labels" => "label key",
+        [Seg::Key(m), Seg::Key(a)] if m == "metadata" && a == "annotations" => "annotation key",
+        _ => "key",
+    };
+    if written.is_empty() {
+        return format!("an empty {what} is read by YAML as null; write the key, in quotes");
+    }
+    let quoted = serde_json::to_string(written).unwrap_or_default();
+    format!("{what} `{written}` is read by YAML as {read_as}; quote it: `{quoted}:`")
 }
 
 #[cfg(test)]
@@ -256,9 +300,33 @@ mod tests {
     }
 
     #[test]
+    fn keys_yaml_reads_as_no_string_are_errors_wherever_they_are() {
+        let text = "metadata:\n  labels:\n    on: x\n    \"off\": v\n  annotations:\n    1.5: z\nspec:\n  ~: 1\n";
+        let mut docs: Vec<Node> = serde_saphyr::from_str_multiple(text).unwrap();
+        crate::manifest::node::keys_as_written(&mut docs[0], text);
+        let w = walk(&docs[0], request_shape(), Severity::Error);
+        let msgs: Vec<String> = w
+            .findings
+            .iter()
+            .map(|f| format!("{}:{} {}: {}", f.pos.line, f.pos.column, f.path, f.message))
+            .collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "3:5 metadata.labels.on: label key `on` is read by YAML as a boolean (true); quote it: `\"on\":`",
+                "6:5 metadata.annotations.\"1.5\": annotation key `1.5` is read by YAML as a number (1.5); quote it: `\"1.5\":`",
+                "8:3 spec.\"~\": key `~` is read by YAML as null; quote it: `\"~\":`",
+            ]
+        );
+        // Not sent, and not an unknown field besides.
+        assert!(w.value["metadata"]["labels"].get("on").is_none());
+        assert_eq!(w.value["metadata"]["labels"]["off"], "v");
+    }
+
+    #[test]
     fn type_errors_and_conversions() {
         let w = run(
-            "metadata:\n  annotations:\n    os.modelarts/billing.mode: 0\nspec:\n  resources:\n  - count: \"2\"\n    rootVolume: {size: 100}\n",
+            "metadata:\n  annotations:\n    os.modelarts/billing.mode: 0\nspec:\n  resources:\n  - count: \"2\"\n    rootVolume: {size: 100}\n    extendParams: {dockerBaseSize: 2.5}\n",
         );
         let msgs: Vec<String> = w
             .findings
@@ -270,9 +338,15 @@ mod tests {
             vec![
                 "metadata.annotations.\"os.modelarts/billing.mode\": an integer 0 converted to the string \"0\"; quote it to say so",
                 "spec.resources[0].count: expected an integer, found a string (\"2\"); remove the quotes",
+                "spec.resources[0].extendParams.dockerBaseSize: a number 2.5 converted to the string \"2.5\"; quote it to say so",
             ]
         );
         assert_eq!(w.findings[0].severity, Severity::Warning);
+        assert_eq!(w.findings[2].severity, Severity::Warning);
+        assert_eq!(
+            w.value["spec"]["resources"][0]["extendParams"]["dockerBaseSize"],
+            "2.5"
+        );
         assert_eq!(w.value["spec"]["resources"][0]["rootVolume"]["size"], "100");
         assert!(w.value["spec"]["resources"][0].get("count").is_none());
     }
