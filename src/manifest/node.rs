@@ -190,20 +190,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
             // YAML reads a plain `on`, `yes`, `0123` or `~` as a boolean, a
             // number or null; that is kept to be reported with the key as
             // written, which only the source shows.
-            let (name, read_as) = match &key.value {
-                NodeValue::Str(s) => (s.clone(), None),
-                NodeValue::Null => ("null".to_string(), Some("null".to_string())),
-                v => {
-                    let text = v.scalar_text().ok_or_else(|| {
-                        de::Error::custom(format!(
-                            "a key must be a plain scalar, found {}",
-                            v.kind()
-                        ))
-                    })?;
-                    let read_as = format!("{} ({text})", v.kind());
-                    (text, Some(read_as))
-                }
+            let name = match &key.value {
+                NodeValue::Null => "null".to_string(),
+                v => v.scalar_text().ok_or_else(|| {
+                    de::Error::custom(format!("a key must be a plain scalar, found {}", v.kind()))
+                })?,
             };
+            let read_as = read_as(&key.value);
             let span = key.referenced.span();
             let span = span
                 .byte_offset()
@@ -225,6 +218,16 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
+/// What YAML read a scalar key as, when that is not a string: `a boolean
+/// (true)`, `a number (123)`, `null`.
+fn read_as(v: &NodeValue) -> Option<String> {
+    match v {
+        NodeValue::Str(_) => None,
+        NodeValue::Null => Some("null".to_string()),
+        v => Some(format!("{} ({})", v.kind(), v.scalar_text()?)),
+    }
+}
+
 /// Gives every key that YAML did not read as a string its name as written
 /// in `text`, the source the nodes were parsed from (`on`, not `true`).
 pub fn keys_as_written(node: &mut Node, text: &str) {
@@ -232,12 +235,19 @@ pub fn keys_as_written(node: &mut Node, text: &str) {
         NodeValue::Seq(items) => items.iter_mut().for_each(|n| keys_as_written(n, text)),
         NodeValue::Map(entries) => {
             for (key, child) in entries.iter_mut() {
-                if key.read_as.is_some() {
+                if let Some(read) = &key.read_as {
                     let written = key
                         .span
                         .and_then(|(offset, len)| text.get(offset..offset.checked_add(len)?));
-                    // An alias (`*a`) or a tag (`!!bool`) is not the key itself.
-                    if let Some(w) = written.filter(|w| !w.starts_with(['*', '!', '&'])) {
+                    // A key from an alias or a merge (`<<`) points at the
+                    // alias or the merge: only a slice that reads the same
+                    // is the key itself; else the name read stays.
+                    let same = |w: &&str| {
+                        (w.is_empty() && read == "null")
+                            || serde_saphyr::from_str::<NodeValue>(w)
+                                .is_ok_and(|v| read_as(&v).as_ref() == Some(read))
+                    };
+                    if let Some(w) = written.filter(same) {
                         key.name = w.to_string();
                     }
                 }
@@ -334,6 +344,22 @@ mod tests {
                 column: 10
             }
         );
+
+        // A key from a merge or an alias points elsewhere: the name read stays.
+        let text = "a: &a {yes: 1}\nb:\n  <<: *a\nc:\n  <<: {~: 2}\n";
+        let mut docs = parse(text).unwrap();
+        keys_as_written(&mut docs[0], text);
+        let NodeValue::Map(top) = &docs[0].value else {
+            panic!()
+        };
+        let names: Vec<&str> = top
+            .iter()
+            .flat_map(|(_, v)| match &v.value {
+                NodeValue::Map(m) => m.iter().map(|(k, _)| k.name.as_str()).collect(),
+                _ => vec![],
+            })
+            .collect();
+        assert_eq!(names, vec!["yes", "true", "null"]);
     }
 
     #[test]
