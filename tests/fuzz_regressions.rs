@@ -62,51 +62,15 @@ fn manifest_regressions_hold_the_manifest_properties() {
 }
 
 /// What `fuzz/fuzz_targets/responses.rs` checks, for one input.
-fn response_properties(name: &str, data: &[u8]) {
-    use poolctl::client::Fetched;
-    use poolctl::model::read;
-    use poolctl::output::pools;
-    let Some((&which, body)) = data.split_first() else {
-        return;
-    };
-    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    match which % 5 {
-        0 => {
-            let got = read::pool(body);
-            if let Some(v) = json.as_ref().filter(|v| v.is_object()) {
-                let r = got.unwrap_or_else(|e| panic!("{name}: an object did not read: {e}"));
-                assert_eq!(&r.raw, v, "{name}");
-                let f = Fetched::from_read(r);
-                let _ = pools::detail(&f);
-                let _ = pools::table(&[f], 0);
-            }
-        }
-        1 => {
-            if let Ok(items) = read::pool_list(body) {
-                let v = json.unwrap_or_else(|| panic!("{name}: a list that reads is JSON"));
-                assert!(v["items"].is_array() || v["items"].is_null(), "{name}");
-                let fetched: Vec<Fetched> = items.into_iter().map(Fetched::from_read).collect();
-                let _ = pools::table(&fetched, u64::MAX);
-            }
-        }
-        2 => {
-            let _ = read::flavors(body);
-        }
-        3 => {
-            let _ = read::events(body);
-        }
-        _ => {
-            let _ = read::ErrorBody::read(body);
-        }
-    }
-}
+#[path = "../fuzz/common/responses.rs"]
+mod responses;
 
 #[test]
 fn response_regressions_hold_the_reader_properties() {
     let inputs = inputs("responses");
     assert!(!inputs.is_empty());
     for (name, bytes) in inputs {
-        response_properties(&name, &bytes);
+        responses::check(&name, &bytes);
     }
     // The properties bite: a malformed list does not read.
     assert!(poolctl::model::read::pool_list(b"{}").is_err());
