@@ -375,10 +375,10 @@ impl Checker<'_> {
             if !SCOPES.contains(&s.as_str()) {
                 self.error(&path, one_of(s, &SCOPES));
             } else if !seen.insert(s.as_str()) {
-                // Neither edition says; the service may well take it once.
-                self.warn(
+                // DESIGN.md §4's catalogue: a job type is enabled once.
+                self.error(
                     &path,
-                    format!("`{s}` is listed twice; the service may refuse that"),
+                    format!("`{s}` is listed twice; list each job type once"),
                 );
             }
         }
@@ -452,12 +452,12 @@ impl Checker<'_> {
                     "required: a resource flavor, e.g. modelarts.vm.cpu.8ud",
                 ),
                 Some(f) => {
-                    // Neither edition says a flavor appears once; the
-                    // service may refuse or merge the entries.
+                    // DESIGN.md §4's catalogue: two entries of one flavor
+                    // give it two counts, which cannot both hold.
                     if let Some(first) = flavors.insert(f, i) {
-                        self.warn(
+                        self.error(
                             &base.key("flavor"),
-                            format!("`{f}` is already used by spec.resources[{first}]; the service may refuse a flavor listed twice"),
+                            format!("`{f}` is already used by spec.resources[{first}]; give each flavor once, with its whole count"),
                         );
                     }
                 }
@@ -467,17 +467,9 @@ impl Checker<'_> {
                     &base.key("count"),
                     "required: the number of nodes (at least 1)",
                 ),
-                // Fewer than no nodes cannot be.
-                Some(c) if c < 0 => self.error(
-                    &base.key("count"),
-                    format!("{c} is negative; a resource has 0 or more nodes (usually at least 1)"),
-                ),
-                // `count` is the minimum of an elastic (Logical) pool, and
-                // neither edition gives it a least value.
-                Some(0) => self.warn(
-                    &base.key("count"),
-                    "0 nodes; the service may refuse a resource with none",
-                ),
+                // DESIGN.md §4's catalogue: a resource without nodes
+                // creates nothing.
+                Some(c) if c < 1 => self.error(&base.key("count"), format!("{c} is below 1")),
                 _ => {}
             }
             if let (Some(count), Some(max)) = (r.count, r.max_count) {
@@ -517,12 +509,13 @@ impl Checker<'_> {
                 Some(c) => sum = sum.saturating_add(c),
             }
         }
-        // Neither edition relates the AZ counts to `count`.
+        // DESIGN.md §4's catalogue: more nodes placed in AZs than the
+        // resource has cannot be.
         if let Some(count) = r.count {
             if sum > count {
-                self.warn(
+                self.error(
                     &base.key("azs"),
-                    format!("the AZ counts add up to {sum}, more than count ({count}); the service may refuse that"),
+                    format!("the AZ counts add up to {sum}, more than count ({count})"),
                 );
             }
         }
@@ -545,12 +538,11 @@ impl Checker<'_> {
                             format!("`{k}` starts with `{prefix}`, which is reserved"),
                         );
                     }
-                    // Neither edition says keys are unique, though tags
-                    // elsewhere in the cloud are.
+                    // DESIGN.md §4's catalogue: a key holds one value.
                     if let Some(first) = seen.insert(k, j) {
-                        self.warn(
+                        self.error(
                             &path.key("key"),
-                            format!("`{k}` repeats tags[{first}]; the service may refuse a tag key twice"),
+                            format!("`{k}` repeats tags[{first}]; a tag key takes one value"),
                         );
                     }
                 }
@@ -587,15 +579,12 @@ impl Checker<'_> {
                 );
             }
         }
-        // A size, both editions say, but not in what form or unit.
+        // DESIGN.md §4's catalogue: a size of whole units.
         if let Some(size) = &ep.docker_base_size {
             if positive_int(size.as_str()).is_none() {
-                self.warn(
+                self.error(
                     &path.key("dockerBaseSize"),
-                    format!(
-                        "`{}` is not a positive whole number; the service may refuse it",
-                        size.as_str()
-                    ),
+                    format!("`{}` is not a positive whole number", size.as_str()),
                 );
             }
         }
@@ -605,19 +594,16 @@ impl Checker<'_> {
         let Some(cs) = &r.creating_step else { return };
         let path = base.key("creatingStep");
         self.enum_value(&path.key("type"), &cs.step_type, &STEP_TYPES);
-        // The newer edition says only "creation step": that nodes come in
-        // batches of `step` is our reading of it.
+        // DESIGN.md §4's catalogue: nodes come in batches of `step`, so a
+        // count that is not a whole number of batches cannot be made.
         match cs.step {
-            Some(step) if step < 1 => self.warn(
-                &path.key("step"),
-                format!("{step} is below 1; the service may refuse it"),
-            ),
+            Some(step) if step < 1 => self.error(&path.key("step"), format!("{step} is below 1")),
             Some(step) => {
                 for (name, value) in [("count", r.count), ("maxCount", r.max_count)] {
                     if let Some(v) = value.filter(|v| v % step != 0) {
-                        self.warn(
+                        self.error(
                             &base.key(name),
-                            format!("{v} is not a multiple of creatingStep.step ({step}); the service may refuse it"),
+                            format!("{v} is not a multiple of creatingStep.step ({step})"),
                         );
                     }
                 }
@@ -704,16 +690,12 @@ impl Checker<'_> {
                 _ => {}
             }
             if let Some(t) = cfg.docker_thin_pool {
-                // The newer edition: a percentage. That 0 is no use is ours.
-                if !(0..=100).contains(&t) {
+                // The newer edition: a percentage; DESIGN.md §4's
+                // catalogue: of 1 to 100, as 0 leaves containers no disk.
+                if !(1..=100).contains(&t) {
                     self.error(
                         &path.key("dockerThinPool"),
-                        format!("{t} is outside 0 to 100 (a percentage)"),
-                    );
-                } else if t == 0 {
-                    self.warn(
-                        &path.key("dockerThinPool"),
-                        "0 percent leaves the container disk no space; the service may refuse it",
+                        format!("{t} is outside 1 to 100 (a percentage)"),
                     );
                 }
                 if cfg.volume_group.as_deref() != Some("vgpaas") {

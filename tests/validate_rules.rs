@@ -261,7 +261,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources",
             Some(json!([{"flavor": "f.a", "count": 1}, {"flavor": "f.a", "count": 1}])),
-            W,
+            E,
             "spec.resources[1].flavor",
             "already used by spec.resources[0]",
         ),
@@ -269,9 +269,9 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/count",
             Some(json!(0)),
-            W,
+            E,
             "spec.resources[0].count",
-            "0 nodes",
+            "0 is below 1",
         ),
         (
             physical,
@@ -279,7 +279,7 @@ fn every_rule_fails_where_it_should() {
             Some(json!(-1)),
             E,
             "spec.resources[0].count",
-            "negative",
+            "-1 is below 1",
         ),
         (
             physical,
@@ -326,7 +326,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/azs",
             Some(json!([{"az": "az1", "count": 2}, {"az": "az2", "count": 1}])),
-            W,
+            E,
             "spec.resources[0].azs",
             "add up to 3",
         ),
@@ -351,7 +351,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/scope",
             Some(json!(["Train", "Train"])),
-            W,
+            E,
             "spec.scope[1]",
             "listed twice",
         ),
@@ -449,7 +449,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/tags",
             Some(json!([{"key": "team", "value": "a"}, {"key": "team", "value": "b"}])),
-            W,
+            E,
             "spec.resources[0].tags[1].key",
             "repeats tags[0]",
         ),
@@ -490,7 +490,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/extendParams",
             Some(json!({"dockerBaseSize": "0"})),
-            W,
+            E,
             "spec.resources[0].extendParams.dockerBaseSize",
             "positive whole number",
         ),
@@ -498,7 +498,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/extendParams",
             Some(json!({"dockerBaseSize": "big"})),
-            W,
+            E,
             "spec.resources[0].extendParams.dockerBaseSize",
             "positive whole number",
         ),
@@ -515,7 +515,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/creatingStep",
             Some(json!({"type": "rack", "step": 0})),
-            W,
+            E,
             "spec.resources[0].creatingStep.step",
             "below 1",
         ),
@@ -523,7 +523,7 @@ fn every_rule_fails_where_it_should() {
             physical,
             "/spec/resources/0/creatingStep",
             Some(json!({"type": "rack", "step": 4})),
-            W,
+            E,
             "spec.resources[0].count",
             "multiple of creatingStep.step (4)",
         ),
@@ -533,7 +533,7 @@ fn every_rule_fails_where_it_should() {
             Some(
                 json!({"flavor": "f.a", "count": 2, "maxCount": 3, "creatingStep": {"type": "rack", "step": 2}}),
             ),
-            W,
+            E,
             "spec.resources[0].maxCount",
             "multiple of creatingStep.step (2)",
         ),
@@ -690,13 +690,13 @@ fn volume_rules() {
             "/0/dockerThinPool",
             json!(-1),
             "[0].dockerThinPool",
-            "0 to 100",
+            "1 to 100",
         ),
         (
             "/0/dockerThinPool",
             json!(101),
             "[0].dockerThinPool",
-            "0 to 100",
+            "1 to 100",
         ),
         (
             "/1/dockerThinPool",
@@ -739,14 +739,13 @@ fn volume_rules() {
         let diags = check(&edit(with_disks(), &format!("{cfg}{ptr}"), Some(value)));
         expect_one(&diags, E, &format!("{p}{sub}"), needle);
     }
-    // A percentage, so 0 is one; that it leaves no space is only ours.
+    // DESIGN.md §4: 1 to 100, so 0 is an error too.
     let diags = check(&edit(
         with_disks(),
         &format!("{cfg}/0/dockerThinPool"),
         Some(json!(0)),
     ));
-    expect_one(&diags, W, &format!("{p}[0].dockerThinPool"), "no space");
-    assert!(diags.iter().all(|d| d.severity == W), "{}", render(&diags));
+    expect_one(&diags, E, &format!("{p}[0].dockerThinPool"), "1 to 100");
     // vguser0 is a group like any vguser<N>.
     let zero = serde_json::to_string(&with_disks())
         .unwrap()
@@ -1281,6 +1280,32 @@ fn a_key_yaml_reads_as_no_string_is_an_error() {
 /// warn: the service has the last word.
 #[test]
 fn inferred_rules_warn() {
+    // Only our inferences: a disk entry of 0, a CIDR with host bits, an
+    // empty post-install script (the Base64 of nothing).
+    let dir = tempfile::tempdir().unwrap();
+    let resource = "      extendParams:
+        postInstall: \"\"
+      dataVolumes:
+        - volumeType: SSD
+          size: 500
+          count: 0
+          extendParams: {volumeGroup: vgpaas}
+      volumeGroupConfigs:
+        - volumeGroup: vgpaas
+";
+    let text = pool_yaml("pool-inferred", "", resource).replace(
+        "  type: Dedicate\n",
+        "  type: Dedicate\n  containerNetwork: {cidr: 172.16.0.1/16}\n",
+    );
+    let f = write(&dir, "inferred.yaml", &text);
+    let r = validate_files(&[&f]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_run_snapshot!("inferred_rules_warn", r);
+}
+
+#[test]
+fn the_catalogues_rules_are_errors() {
+    // DESIGN.md §4 lists these: a request that breaks one cannot succeed.
     let dir = tempfile::tempdir().unwrap();
     let resource = "      azs:
         - {az: az1, count: 2}
@@ -1290,12 +1315,10 @@ fn inferred_rules_warn() {
         - {key: team, value: b}
       extendParams:
         dockerBaseSize: 1.5
-        postInstall: \"\"
       creatingStep: {type: rack, step: 4}
       dataVolumes:
         - volumeType: SSD
           size: 500
-          count: 0
           extendParams: {volumeGroup: vgpaas}
       volumeGroupConfigs:
         - volumeGroup: vgpaas
@@ -1303,12 +1326,12 @@ fn inferred_rules_warn() {
     - flavor: modelarts.vm.cpu.8ud
       count: 0
 ";
-    let text = pool_yaml("pool-inferred", "", resource).replace(
+    let text = pool_yaml("pool-catalogue", "", resource).replace(
         "  type: Dedicate\n",
-        "  type: Dedicate\n  scope: [Train, Train]\n  containerNetwork: {cidr: 172.16.0.1/16}\n",
+        "  type: Dedicate\n  scope: [Train, Train]\n",
     );
-    let f = write(&dir, "inferred.yaml", &text);
+    let f = write(&dir, "catalogue.yaml", &text);
     let r = validate_files(&[&f]);
-    assert_eq!(r.code, 0, "{}", r.stdout);
-    assert_run_snapshot!("inferred_rules_warn", r);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_run_snapshot!("catalogue_rules_are_errors", r);
 }
