@@ -18,7 +18,12 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.status)?;
+        // Status 0: no HTTP answer (the message says what happened instead).
+        if self.status == 0 {
+            write!(f, "no HTTP answer")?;
+        } else {
+            write!(f, "HTTP {}", self.status)?;
+        }
         if let Some(code) = &self.error_code {
             write!(f, "\n  error_code: {code}")?;
         }
@@ -53,11 +58,16 @@ pub enum Error {
     #[error("{what}: authentication failed: {api}")]
     Auth { what: String, api: ApiError },
 
-    #[error("{what}: the pool already exists: {api}")]
+    #[error("{what}: {}: {api}", if api.status == 409 { "the pool already exists" } else { "the name is taken" })]
     AlreadyExists { what: String, api: ApiError },
 
     #[error("{what}: the API rejected the request: {api}")]
     Api { what: String, api: ApiError },
+
+    /// The service answered, and what it said means the request cannot
+    /// succeed (no such project, ...): exit 3, as a rejection.
+    #[error("{what}: {detail}")]
+    CannotSucceed { what: String, detail: String },
 
     #[error("{}", pool_failed(name, phase, message.as_deref()))]
     PoolFailed {
@@ -154,7 +164,7 @@ impl Error {
                 ExitStatus::Auth
             }
             Error::AlreadyExists { .. } => ExitStatus::AlreadyExists,
-            Error::Api { .. } => ExitStatus::ApiRejected,
+            Error::Api { .. } | Error::CannotSucceed { .. } => ExitStatus::ApiRejected,
             Error::PoolFailed { .. } => ExitStatus::PoolFailed,
             Error::WaitTimeout { .. } => ExitStatus::WaitTimeout,
             Error::Unavailable { .. } | Error::Unreadable { .. } => ExitStatus::Unavailable,

@@ -69,8 +69,8 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
 /// Every diagnostic of every document of one run, one list per document in
 /// the order given: what only the whole run shows ([`same_name_twice`]),
 /// then its own ([`validate`]). `default_workspace` is the workspace of a
-/// pool whose manifest names none, when it is known.
-pub fn validate_run(docs: &[Document], default_workspace: Option<&str>) -> Vec<Vec<Diagnostic>> {
+/// pool whose manifest names none (`--workspace-id`, else `0`).
+pub fn validate_run(docs: &[Document], default_workspace: &str) -> Vec<Vec<Diagnostic>> {
     let mut twice = same_name_twice(docs, default_workspace);
     docs.iter()
         .map(|doc| {
@@ -92,10 +92,10 @@ fn sorted(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// `default_workspace` as for [`validate_run`].
 pub fn same_name_twice(
     docs: &[Document],
-    default_workspace: Option<&str>,
+    default_workspace: &str,
 ) -> HashMap<usize, Vec<Diagnostic>> {
     let path = p("metadata.labels.\"os.modelarts/name\"");
-    let mut first: HashMap<(&str, Option<&str>), &Document> = HashMap::new();
+    let mut first: HashMap<(&str, &str), &Document> = HashMap::new();
     let mut out: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
     for doc in docs {
         let labels = doc
@@ -106,10 +106,9 @@ pub fn same_name_twice(
         let Some(name) = labels.and_then(|l| l.name.as_deref()) else {
             continue;
         };
-        // Unknown workspaces (no label, no default) only match each other.
         let workspace = labels
             .and_then(|l| l.workspace_id.as_deref())
-            .or(default_workspace);
+            .unwrap_or(default_workspace);
         match first.get(&(name, workspace)) {
             None => {
                 first.insert((name, workspace), doc);
@@ -119,7 +118,11 @@ pub fn same_name_twice(
                 let message = format!(
                     "`{name}` is also the name of the pool at {there}{}; a workspace holds one pool \
                      of a name, so this one could not be created: rename one of them",
-                    workspace.map_or(String::new(), |w| format!(" (workspace `{w}`)"))
+                    if workspace == crate::model::DEFAULT_WORKSPACE {
+                        String::new()
+                    } else {
+                        format!(" (workspace `{workspace}`)")
+                    }
                 );
                 out.entry(doc.number).or_default().push(doc.diagnostic(
                     Severity::Error,

@@ -136,9 +136,10 @@ impl ShowPool for Client {
     }
 }
 
-/// How a wait ended: the last state of the pool seen (`None` once it is
-/// gone), and whether the goal was reached. The last state is the result
-/// even when the wait failed, so a pipeline learns which pool to inspect.
+/// How a wait ended: the last state of the pool seen (for `Deleted`, the
+/// one before it was gone), and whether the goal was reached. The last state
+/// is the result even when the wait failed, so a pipeline learns which pool
+/// to inspect or clean up.
 #[derive(Debug)]
 pub struct Waited {
     pub last: Option<Fetched>,
@@ -209,7 +210,7 @@ pub async fn until(
                 last = Some(fetched);
             }
             Err(e) if goal == Goal::Deleted && crate::client::is_not_found(&e) => {
-                return end(None, Ok(()))
+                return end(last, Ok(()))
             }
             Err(e) if matches!(e, Error::Unavailable { .. } | Error::Unreadable { .. }) => {
                 let detail = e.to_string();

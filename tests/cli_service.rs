@@ -398,7 +398,7 @@ fn a_signal_during_the_create_request_says_the_pool_may_exist() {
     assert_eq!(r.code, 143, "{}", r.stderr);
     assert!(
         r.stderr.contains(
-            "the create of pool pool-inflight was sent and its answer not seen, \
+            "the create was sent and its answer not seen, \
              so the pool may exist; check with: poolctl get pool-inflight"
         ),
         "{}",

@@ -295,10 +295,12 @@ fn nulls_and_odd_types_are_read_and_json_is_printed_as_it_came() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("unreadable:"), "{}", r.stdout);
     assert!(
-        r.stderr.contains("could not read spec.type"),
+        r.stderr
+            .contains("could not read these fields of the service's answer"),
         "{}",
         r.stderr
     );
+    assert!(r.stderr.contains("spec.type (invalid type"), "{}", r.stderr);
     assert!(r.stderr.contains("spec.resources"), "{}", r.stderr);
     let r = run(s
         .poolctl()
@@ -462,9 +464,136 @@ fn a_failed_project_lookup_names_both_ways_out() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("--project-id"), "{}", r.stderr);
     assert!(r.stderr.contains("--iam-endpoint"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("IAM has no project named eu-de"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("HTTP 200"),
+        "not a rejection: {}",
+        r.stderr
+    );
     // IAM was asked on the endpoint's own host, not another cloud's.
     let asked = s.seen();
     assert_eq!(asked[0].path, "/v3/projects");
     assert_eq!(asked[0].query, "name=eu-de");
+    no_secret(&r);
+}
+
+// ------------------------------------------------------------ from a user's review
+
+#[test]
+fn a_create_taken_with_an_empty_answer_is_never_sent_twice() {
+    // The service took the create (200) but lists nothing yet.
+    let s = Server::start();
+    s.answer(Route::Create, &[answer(200, json!({}))])
+        .answer(Route::List, &[answer(200, list(vec![]))]);
+    let r = run(s.poolctl().args(CREATE).args(["--workspace-id", "ws2"]));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert_eq!(s.count("POST", "/pools"), 1, "never a second POST");
+    assert!(r.stderr.contains("may exist"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("poolctl get pool-ae01 --workspace-id ws2"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("did not answer"), "{}", r.stderr);
+}
+
+#[test]
+fn a_409_after_a_lost_answer_with_nothing_listed_is_not_already_exists() {
+    // 500, nothing listed, the resend meets 409, still nothing listed: the
+    // pool is most likely this run's, and the list lags.
+    let s = Server::start();
+    s.answer(
+        Route::Create,
+        &[
+            answer(500, json!({"error_code": "ModelArts.50005000"})),
+            answer(409, json!({"error_code": "ModelArts.50015000"})),
+        ],
+    )
+    .answer(Route::List, &[answer(200, list(vec![]))]);
+    let r = run(s.poolctl().args(CREATE));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert_eq!(s.count("POST", "/pools"), 2);
+    assert!(!r.stderr.contains("add --if-exists reuse"), "{}", r.stderr);
+}
+
+#[test]
+fn reuse_with_nothing_listed_after_a_409_is_not_exit_5() {
+    let s = Server::start();
+    s.answer(
+        Route::Create,
+        &[answer(409, json!({"error_code": "ModelArts.50015000"}))],
+    )
+    .answer(Route::List, &[answer(200, list(vec![]))]);
+    let r = run(s
+        .poolctl()
+        .args(CREATE)
+        .args(["--if-exists", "reuse", "--workspace-id", "ws2"]));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(!r.stderr.contains("add --if-exists reuse"), "{}", r.stderr);
+    assert!(r.stderr.contains("--workspace-id ws2"), "{}", r.stderr);
+}
+
+#[test]
+fn nulls_in_the_found_pool_are_unknown_not_different() {
+    // After a lost answer, the pool found has no network and no workspace
+    // label (null): it is still ours.
+    let s = Server::start();
+    let mut ours = pool("pool-ae01", now() + 1, None);
+    ours["spec"]["network"] = Value::Null;
+    ours["metadata"]["labels"]["os.modelarts/workspace.id"] = Value::Null;
+    s.answer(Route::Create, &[answer(500, json!({}))])
+        .answer(Route::List, &[answer(200, list(vec![ours]))]);
+    let r = run(s.poolctl().args(CREATE).args(["--workspace-id", "ws1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("answer recovered"), "{}", r.stderr);
+    let lookup = s.seen().into_iter().find(|x| x.method == "GET").unwrap();
+    assert!(lookup.query.contains("workspaceId=ws1"), "{}", lookup.query);
+}
+
+#[test]
+fn an_empty_object_is_not_the_pool_asked_for() {
+    let s = Server::start();
+    s.answer(Route::Show, &[answer(200, json!({}))]);
+    let r = run(s.poolctl().args(["get", "pool-ae01-6f5da086"]));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(r.stderr.contains("no metadata.name"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn a_password_the_service_echoes_is_never_printed() {
+    let s = Server::start();
+    let manifest = std::fs::read_to_string("examples/privileged-pool.yaml").unwrap();
+    let password = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password:"))
+        .unwrap()
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    s.answer(
+        Route::Create,
+        &[answer(
+            400,
+            json!({"error_code": "ModelArts.50004000",
+                   "error_msg": format!("bad userLogin.password {password}")}),
+        )],
+    );
+    let r = run(s
+        .poolctl()
+        .args(["create", "-f", "examples/privileged-pool.yaml", "-vv"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad userLogin.password <redacted>"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(&password), "{}", r.stderr);
+    assert!(!r.stdout.contains(&password));
     no_secret(&r);
 }

@@ -325,3 +325,94 @@ fn open_telekom_cloud_regions_resolve_to_their_own_hosts() {
     assert!(!r.stdout.contains("myhuaweicloud"), "{}", r.stdout);
     assert!(!r.stdout.contains("SK-CANARY"));
 }
+
+#[test]
+fn delete_prints_the_pool_as_json_and_its_last_state_on_a_timeout() {
+    let emu = Emulator::start(&["--provision-time", "1s"]);
+    let r = run(emu.poolctl().args(create("pool-del", "1")).args(["-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu.poolctl().args(["delete", "pool-del", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(json(&r)["status"]["phase"], "Deleting");
+
+    let emu = Emulator::start(&["--provision-time", "20m"]);
+    let r = run(emu.poolctl().args(create("pool-del", "1")).args(["-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu.poolctl().args([
+        "delete",
+        "pool-del",
+        "--wait",
+        "--wait-timeout",
+        "1s",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert_eq!(json(&r)["status"]["phase"], "Deleting");
+    assert!(
+        r.stderr.contains("poolctl wait pool-del --for deleted"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn validate_and_create_agree_on_the_same_name_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = std::fs::read_to_string("examples/physical-pool.yaml").unwrap();
+    let labelled = dir.path().join("labelled.yaml");
+    std::fs::write(&labelled, &manifest).unwrap();
+    let unlabelled = dir.path().join("unlabelled.yaml");
+    std::fs::write(
+        &unlabelled,
+        manifest.replace("    os.modelarts/workspace.id: \"0\"\n", ""),
+    )
+    .unwrap();
+    let files = [
+        "-f",
+        labelled.to_str().unwrap(),
+        "-f",
+        unlabelled.to_str().unwrap(),
+    ];
+    // No label is workspace 0, the API's default: the same workspace.
+    let r = run(common::poolctl().arg("validate").args(files));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let r = run(common::poolctl().args(["create", "--dry-run"]).args(files));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // With --workspace-id the unlabelled pool goes elsewhere, for both.
+    let r = run(common::poolctl()
+        .args(["validate", "--workspace-id", "ws1"])
+        .args(files));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let r = run(common::poolctl()
+        .args(["create", "--dry-run", "--workspace-id", "ws1"])
+        .args(files));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // And the labelled one says its own workspace won over the flag.
+    assert!(
+        r.stderr
+            .contains("the manifest's `0` wins over --workspace-id ws1 for this pool"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_tables_own_endpoint_gets_the_tables_iam_host() {
+    let r = run(common::poolctl()
+        .env("HUAWEICLOUD_SDK_AK", "AK")
+        .env("HUAWEICLOUD_SDK_SK", "SK")
+        .args([
+            "--show-settings",
+            "list",
+            "--endpoint",
+            "https://MODELARTS.ap-southeast-1.myhuaweicloud.cn",
+        ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("\"https://iam.ap-southeast-1.myhuaweicloud.com\""),
+        "{}",
+        r.stdout
+    );
+}

@@ -84,20 +84,29 @@ pub fn iam_endpoint(region: &str) -> String {
     }
 }
 
-/// The scheme and host (with any port) of an `http(s)://` URL.
-fn scheme_and_host(url: &str) -> Option<(&str, &str)> {
+/// The scheme and host (with any port) of an `http(s)://` URL, in lower
+/// case (host names are not case-sensitive).
+fn scheme_and_host(url: &str) -> Option<(String, String)> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    (!host.is_empty()).then_some((scheme, host))
+    (!host.is_empty()).then(|| (scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
 }
 
 /// The IAM endpoint of a ModelArts endpoint that was given (not taken from
-/// the table): `modelarts.X` → `iam.X`, on the endpoint's own domain, never
+/// the table). The table's own endpoint of a region gets that region's IAM
+/// host (`ap-southeast-1`'s ModelArts is on `.cn`, its IAM on `.com`);
+/// another `modelarts.X` gets `iam.X`, on the endpoint's own domain, never
 /// another cloud's. Any other host (a gateway, the emulator) serves IAM
 /// itself as far as poolctl can tell, so its own scheme and host are used.
 pub fn iam_endpoint_of(endpoint: &str) -> Option<String> {
     let (scheme, host) = scheme_and_host(endpoint)?;
+    if let Some(region) = region_of(endpoint) {
+        let origin = format!("{scheme}://{host}");
+        if modelarts_endpoint(&region).is_ok_and(|table| table == origin) {
+            return Some(iam_endpoint(&region));
+        }
+    }
     Some(match host.strip_prefix("modelarts.") {
         Some(rest) if !rest.is_empty() => format!("{scheme}://iam.{rest}"),
         _ => format!("{scheme}://{host}"),
@@ -177,6 +186,20 @@ mod tests {
             Some("http://127.0.0.1:8765")
         );
         assert_eq!(iam_endpoint_of("nonsense"), None);
+        // The table's own endpoint of a region: that region's IAM host.
+        assert_eq!(
+            iam_endpoint_of("https://modelarts.ap-southeast-1.myhuaweicloud.cn").as_deref(),
+            Some("https://iam.ap-southeast-1.myhuaweicloud.com")
+        );
+        // Host names are not case-sensitive.
+        assert_eq!(
+            iam_endpoint_of("https://MODELARTS.eu-de.OTC.t-systems.com").as_deref(),
+            Some("https://iam.eu-de.otc.t-systems.com")
+        );
+        assert_eq!(
+            region_of("https://MODELARTS.EU-DE.otc.t-systems.com").as_deref(),
+            Some("eu-de")
+        );
     }
 
     #[test]

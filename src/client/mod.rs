@@ -466,6 +466,7 @@ impl Client {
             query: Vec::new(),
             body,
             project_id: self.project_id.as_deref(),
+            body_secrets: Vec::new(),
         }
     }
 
@@ -503,21 +504,40 @@ impl Client {
             query: vec![("name".into(), region.to_string())],
             body: b"",
             project_id: None,
+            body_secrets: Vec::new(),
         };
         let value = self.get_value(&call, &what).await?;
-        let projects = value
-            .get("projects")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let ids: Vec<&str> = projects
+        let Some(projects) = value.get("projects").and_then(Value::as_array) else {
+            return Err(Error::Unreadable {
+                what,
+                status: 200,
+                detail: "the answer has no list of projects".into(),
+            });
+        };
+        let projects: Vec<&Value> = projects.iter().filter(|p| !p.is_null()).collect();
+        // An id IAM gives as a number is read as its text.
+        let ids: Vec<String> = projects
             .iter()
-            .filter_map(|p| p.get("id").and_then(Value::as_str))
+            .filter_map(|p| match p.get("id")? {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
             .collect();
-        let message = match ids.as_slice() {
+        let detail = match ids.as_slice() {
             [id] => {
                 segment("project id", id)?;
-                return Ok(id.to_string());
+                return Ok(id.clone());
+            }
+            [] if !projects.is_empty() => {
+                return Err(Error::Unreadable {
+                    what,
+                    status: 200,
+                    detail: format!(
+                        "IAM lists {} project(s) named {region}, none with an id",
+                        projects.len()
+                    ),
+                })
             }
             [] => format!("IAM has no project named {region}"),
             several => format!(
@@ -526,15 +546,7 @@ impl Client {
                 several.join(", ")
             ),
         };
-        Err(Error::Api {
-            what,
-            api: ApiError {
-                status: 200,
-                error_code: None,
-                error_msg: Some(format!("{message}; give the project with --project-id")),
-                request_id: None,
-            },
-        })
+        Err(Error::CannotSucceed { what, detail })
     }
 
     /// `GET /v2/{project}/pools/{name}`; 404 is [`Error::Api`] with the API's body.
@@ -542,11 +554,19 @@ impl Client {
         let what = format!("get pool {name}");
         let call = self.call(Method::GET, self.pool_path(Some(name))?, b"");
         let reply = self.send_idempotent(&call, &what).await?;
-        Fetched::from_body(&reply.body).map_err(|detail| Error::Unreadable {
-            what,
+        let unreadable = |detail: String| Error::Unreadable {
+            what: what.clone(),
             status: reply.status,
             detail,
-        })
+        };
+        let f = Fetched::from_body(&reply.body).map_err(unreadable)?;
+        // `{}` is not the pool asked for.
+        if f.pool.name().is_none() {
+            return Err(unreadable(
+                "the answer is not a pool: it has no metadata.name".into(),
+            ));
+        }
+        Ok(f)
     }
 
     /// `GET /v2/{project}/pools?workspaceId=...` with optional `labelSelector`
@@ -584,7 +604,7 @@ impl Client {
     /// another workspace.
     pub async fn resolve_pool(&self, workspace: &str, name: &str) -> Result<Fetched, Error> {
         let (not_found, elsewhere) = match self.show_pool(name).await {
-            Ok(f) if f.pool.workspace() == workspace => return Ok(f),
+            Ok(f) if f.pool.in_workspace(workspace) => return Ok(f),
             Ok(f) => (None, Some(f)),
             Err(e) if is_not_found(&e) => (Some(e), None),
             Err(e) => return Err(e),
@@ -641,7 +661,7 @@ impl Client {
         Ok(pools
             .into_iter()
             .filter(|f| {
-                f.pool.display_name() == Some(display_name) && f.pool.workspace() == workspace
+                f.pool.display_name() == Some(display_name) && f.pool.in_workspace(workspace)
             })
             .collect())
     }
@@ -683,18 +703,45 @@ impl Client {
         let display_name = request.display_name().unwrap_or_default();
         let workspace = request.workspace();
         let what = format!("create pool {display_name}");
-        let call = self.call(Method::POST, self.pool_path(None)?, body);
-        let secrets = self.secret_list();
+        let mut call = self.call(Method::POST, self.pool_path(None)?, body);
+        let password = request
+            .spec
+            .as_ref()
+            .and_then(|s| s.user_login.as_ref())
+            .and_then(|u| u.password.as_deref())
+            .filter(|p| !p.is_empty());
+        call.body_secrets.extend(password);
+        let mut secrets = self.secret_list();
+        secrets.extend(password);
         let began_unix = crate::time::now_unix();
         let started = Instant::now();
         let mut backoff = self.policy.backoff().build();
         let mut ambiguous_seen = false;
+        // The service answered 2xx: it took the create, whatever it said.
+        let mut accepted = false;
         let mut attempt: u32 = 0;
         let check = |lookup: Result<Lookup, Error>, failure: &Failure| match lookup {
             Ok(Lookup::Ours(f)) => Ok(Some(self.adopt(f))),
             Ok(Lookup::Other(f, why)) => Err(taken(&what, &f, &why, failure, &secrets)),
             Ok(Lookup::None) => Ok(None),
             Err(e) => Err(lookup_failed(&what, display_name, workspace, failure, e)),
+        };
+        // The pool is not listed, though the service took the create or
+        // says the name is taken: the list may lag behind. Nothing more is
+        // sent; the user checks (exit 8).
+        let unlisted = |failure: &Failure, why: &str| {
+            Error::Unavailable {
+                what: what.clone(),
+                detail: format!(
+                    "{}, {why}, and no pool {display_name} is listed in workspace {workspace}",
+                    failure.reason()
+                ),
+            }
+            .with_hint(format!(
+                "the pool may exist, and be this run's; nothing more was sent. Check in a moment \
+                 with: poolctl get {display_name}{}",
+                workspace_flag(workspace)
+            ))
         };
 
         loop {
@@ -703,11 +750,17 @@ impl Client {
                 Ok(reply) => match Fetched::from_body(&reply.body) {
                     Ok(f) if f.pool.name().is_some() => return Ok(Created::New(f)),
                     // Created, most likely, but not a pool we can follow: find it.
-                    Ok(_) => Failure::Ambiguous(format!(
-                        "HTTP {}, but the answer is not a pool (no metadata.name)",
-                        reply.status
-                    )),
-                    Err(d) => Failure::Ambiguous(format!("HTTP {}, but {d}", reply.status)),
+                    Ok(_) => {
+                        accepted = true;
+                        Failure::Ambiguous(format!(
+                            "HTTP {}, but the answer is not a pool (no metadata.name)",
+                            reply.status
+                        ))
+                    }
+                    Err(d) => {
+                        accepted = true;
+                        Failure::Ambiguous(format!("HTTP {}, but {d}", reply.status))
+                    }
                 },
                 Err(f) => f,
             };
@@ -720,7 +773,7 @@ impl Client {
                     let lookup = self.find_ours(request, began_unix).await;
                     return match check(lookup, &failure)? {
                         Some(created) => Ok(created),
-                        None => Err(failure_error(&what, failure, attempt, &secrets)),
+                        None => Err(unlisted(&failure, "after an earlier create of this run")),
                     };
                 }
                 Failure::Status(r) if r.status >= 500 => true,
@@ -749,9 +802,14 @@ impl Client {
                 let lookup = self.find_ours(request, began_unix).await;
                 match check(lookup, &failure)? {
                     Some(created) => return Ok(created),
-                    // Clearly absent: the create did not take. A resend is
-                    // safe, as the service refuses a second pool of the
-                    // name (409), which leads back here.
+                    // The service took it, but it is not listed (yet): a
+                    // resend could only conflict with it.
+                    None if accepted => {
+                        return Err(unlisted(&failure, "so the service took the create"))
+                    }
+                    // Clearly absent after a failure: the create did not
+                    // take. A resend is safe, as the service refuses a
+                    // second pool of the name (409), which leads back here.
                     None if wait.is_some() => continue,
                     None => return Err(failure_error(&what, failure, attempt, &secrets)),
                 }
@@ -843,12 +901,20 @@ pub fn is_not_found(e: &Error) -> bool {
     matches!(e.inner(), Error::Api { api, .. } if api.status == 404)
 }
 
-/// ` --workspace-id W` for a command to suggest, when W is not the default.
+/// ` --workspace-id W` for a command to suggest, when W is not the default
+/// (quoted for a POSIX shell when it needs to be).
 pub fn workspace_flag(workspace: &str) -> String {
     if workspace == crate::model::DEFAULT_WORKSPACE {
-        String::new()
-    } else {
+        return String::new();
+    }
+    let plain = !workspace.is_empty()
+        && workspace
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@%+=,".contains(c));
+    if plain {
         format!(" --workspace-id {workspace}")
+    } else {
+        format!(" --workspace-id '{}'", workspace.replace('\'', "'\\''"))
     }
 }
 
@@ -885,10 +951,11 @@ fn lookup_failed(
 
 /// A pool of the name exists and is not ours: the name is taken (exit 5).
 fn taken(what: &str, f: &Fetched, why: &str, failure: &Failure, secrets: &[&str]) -> Error {
+    // The answer that led to the lookup, as it was: a 409, a 500, or none.
     let api = match failure {
-        Failure::Status(r) if r.status == 409 => transport::api_error(r, secrets),
-        _ => ApiError {
-            status: 409,
+        Failure::Status(r) => transport::api_error(r, secrets),
+        other => ApiError {
+            error_msg: Some(other.reason()),
             ..ApiError::default()
         },
     };

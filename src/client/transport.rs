@@ -86,6 +86,9 @@ pub(crate) struct Call<'a> {
     pub query: Vec<(String, String)>,
     pub body: &'a [u8],
     pub project_id: Option<&'a str>,
+    /// Secret values the body carries (`userLogin.password`), kept out of
+    /// every message and trace of this call, as the credentials are.
+    pub body_secrets: Vec<&'a str>,
 }
 
 /// A complete answer.
@@ -298,7 +301,8 @@ impl Client {
 
     /// One attempt. `Ok` only for a complete 2xx answer.
     pub(crate) async fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Reply, Failure> {
-        let secrets = self.secrets();
+        let mut secrets = self.secrets();
+        secrets.extend(call.body_secrets.iter().copied());
         let full_path = format!("{}{}", call.base.prefix, call.path);
         let query = signer::canonical_query(&call.query);
         let url = if query.is_empty() {

@@ -261,16 +261,22 @@ impl Waiting {
                 _ => {}
             }
         }
+        // Each entry is the pool as commands name it (with --workspace-id
+        // outside the default workspace), so it goes after a command.
         let in_flight = match creates.as_slice() {
             [] => None,
             [one] => Some(format!(
-                "the create of pool {one} was sent and its answer not seen, so the pool may \
-                 exist; check with: poolctl get {one}"
+                "the create was sent and its answer not seen, so the pool may exist; \
+                 check with: poolctl get {one}"
             )),
             several => Some(format!(
-                "the creates of pools {} were sent and their answers not seen, so the pools \
-                 may exist; check with: poolctl list",
-                several.join(", ")
+                "the creates were sent and their answers not seen, so the pools may exist; \
+                 check with: {}",
+                several
+                    .iter()
+                    .map(|p| format!("poolctl get {p}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )),
         };
         let parts: Vec<String> = in_flight
@@ -307,16 +313,19 @@ mod tests {
         w.add("a", Pending::Create);
         assert_eq!(
             w.resume_hint().unwrap(),
-            "the create of pool a was sent and its answer not seen, so the pool may exist; \
+            "the create was sent and its answer not seen, so the pool may exist; \
              check with: poolctl get a"
         );
-        w.add("b", Pending::Create);
+        w.add("b --workspace-id ws1", Pending::Create);
         w.add("c", Pending::Wait(Goal::Running));
         let hint = w.resume_hint().unwrap();
-        assert!(hint.contains("pools a, b were sent"), "{hint}");
+        assert!(
+            hint.contains("check with: poolctl get a; poolctl get b --workspace-id ws1;"),
+            "{hint}"
+        );
         assert!(hint.ends_with("resume with: poolctl wait c"), "{hint}");
         w.remove("a", Pending::Create);
-        w.remove("b", Pending::Create);
+        w.remove("b --workspace-id ws1", Pending::Create);
         assert!(w
             .resume_hint()
             .unwrap()

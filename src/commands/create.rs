@@ -54,7 +54,7 @@ fn build(s: &CreateSettings, printer: &Printer) -> Result<Option<Vec<Document>>,
         docs
     };
     // The flags have filled in the workspace; a pool with none goes to the API's default.
-    let mut twice = crate::validate::same_name_twice(&docs, Some(crate::model::DEFAULT_WORKSPACE));
+    let mut twice = crate::validate::same_name_twice(&docs, crate::model::DEFAULT_WORKSPACE);
     let mut errors = 0;
     for doc in &mut docs {
         manifest::normalize(doc);
@@ -207,7 +207,22 @@ async fn submit(
             Err(e) => return Err(e),
         };
         let mut found = client.find_by_label(workspace, &job.display).await?;
-        if found.len() != 1 {
+        if found.is_empty() {
+            // The service says the name is taken, and does not list it (yet).
+            return Err(Error::Unavailable {
+                what: format!("reuse pool {}", job.display),
+                detail: format!(
+                    "the service answered 409 (the name is taken), but lists no pool {} in \
+                     workspace {workspace}",
+                    job.display
+                ),
+            }
+            .with_hint(format!(
+                "its list may lag behind; run again in a moment, or check with: poolctl get {}",
+                pending
+            )));
+        }
+        if found.len() > 1 {
             return Err(err);
         }
         let f = found.remove(0);

@@ -17,25 +17,43 @@ impl Command for DeleteSettings {
                 .resolve_pool(&self.workspace, &self.name)
                 .await?;
             let id = found.metadata_name()?.to_string();
-            session.client.delete_pool(&id).await?;
+            let answer = session.client.delete_pool(&id).await?;
+            // The delete's answer is the pool, now Deleting; some gateways
+            // answer nothing, and then the pool as found stands for it.
+            let deleting = if answer.pool.name().is_some() {
+                answer
+            } else {
+                found
+            };
             if !self.wait {
-                ctx.printer
-                    .result(&format!("pool {} ({id}) is being deleted", self.name))?;
+                ctx.printer.deleted(
+                    &format!("pool {} ({id}) is being deleted", self.name),
+                    Some(&deleting),
+                )?;
                 return Ok(ExitStatus::Success);
             }
             let waited = Follower::new(ctx, &session.client)
                 .follow(
                     &self.name,
                     &self.workspace,
-                    found,
+                    deleting,
                     Goal::Deleted,
                     self.wait_timeout,
                     false,
                 )
                 .await;
-            waited.result?;
-            ctx.printer
-                .result(&format!("pool {} ({id}) deleted", self.name))?;
+            if let Err(e) = waited.result {
+                // The last state seen is the result of a failed wait too.
+                if let Some(last) = &waited.last {
+                    ctx.printer
+                        .pools(std::slice::from_ref(last), false, false)?;
+                }
+                return Err(e);
+            }
+            ctx.printer.deleted(
+                &format!("pool {} ({id}) deleted", self.name),
+                waited.last.as_ref(),
+            )?;
             Ok(ExitStatus::Success)
         })
     }

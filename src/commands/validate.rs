@@ -15,9 +15,9 @@ impl Command for ValidateSettings {
         let mut diags: Vec<Diagnostic> = loaded.failures.clone();
         let mut docs = loaded.documents.clone();
         docs.iter_mut().for_each(manifest::normalize);
-        // validate takes no --workspace-id: a pool whose manifest names no
-        // workspace goes to one this run does not know.
-        diags.extend(validate_run(&docs, None).into_iter().flatten());
+        // A pool whose manifest names no workspace goes to --workspace-id's
+        // (else 0), as create would send it.
+        diags.extend(validate_run(&docs, &self.workspace).into_iter().flatten());
         ctx.printer.validation_report(&loaded, &diags)?;
         let errors = diags.iter().filter(|d| d.is_error()).count();
         // The report above is the message; only the status is left to say.

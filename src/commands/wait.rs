@@ -7,6 +7,7 @@ use crate::client::workspace_flag;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::settings::WaitSettings;
+use crate::wait::Goal;
 
 impl Command for WaitSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
@@ -32,11 +33,15 @@ impl Command for WaitSettings {
                 )
                 .await;
             // The last state seen is the result, also when the wait failed.
-            match &waited.last {
-                Some(pool) => ctx
+            match (&waited.last, self.goal, &waited.result) {
+                (last, Goal::Deleted, Ok(())) => ctx
                     .printer
-                    .pools(std::slice::from_ref(pool), false, false)?,
-                None => ctx.printer.result(&format!("pool {} deleted", self.name))?,
+                    .deleted(&format!("pool {} deleted", self.name), last.as_ref())?,
+                (Some(pool), _, _) => {
+                    ctx.printer
+                        .pools(std::slice::from_ref(pool), false, false)?
+                }
+                (None, _, _) => {}
             }
             waited.result.map(|()| ExitStatus::Success)
         });

@@ -492,10 +492,30 @@ impl Overrides {
                     doc.mark_flag(path, o.flag);
                 }
                 Setter::Fallback(value, slot) => {
+                    let given = value(self).clone();
                     let field = slot(&mut doc.request);
-                    if field.is_none() {
-                        *field = value(self).clone();
-                        doc.mark_flag(path, o.flag);
+                    match field {
+                        None => {
+                            *field = given;
+                            doc.mark_flag(path, o.flag);
+                        }
+                        // The manifest wins; say so, so the flag is not
+                        // thought to have counted.
+                        Some(own) if Some(&*own) != given.as_ref() => {
+                            let message = format!(
+                                "the manifest's `{own}` wins over {} {} for this pool",
+                                o.flag,
+                                given.unwrap_or_default()
+                            );
+                            let pos = doc.positions.get(&path).copied().unwrap_or_default();
+                            doc.findings.push(super::walk::Finding {
+                                severity: crate::diagnostic::Severity::Warning,
+                                path,
+                                message,
+                                pos,
+                            });
+                        }
+                        Some(_) => {}
                     }
                 }
                 Setter::Pairs(pairs, set) => {

@@ -162,11 +162,22 @@ impl Pool {
 
     /// The workspace label, `0` when the answer names none (the API's default).
     pub fn workspace(&self) -> &str {
+        self.workspace_label().unwrap_or(DEFAULT_WORKSPACE)
+    }
+
+    /// The workspace label, if the answer has one.
+    pub fn workspace_label(&self) -> Option<&str> {
         self.metadata
             .labels
             .get(WORKSPACE_LABEL)
             .and_then(Value::as_str)
-            .unwrap_or(DEFAULT_WORKSPACE)
+    }
+
+    /// Whether the pool may be of `workspace`: its label says so, or it has
+    /// none (the service filtered by `workspaceId` already; a missing label
+    /// is unknown, not another workspace).
+    pub fn in_workspace(&self, workspace: &str) -> bool {
+        self.workspace_label().is_none_or(|w| w == workspace)
     }
 
     pub fn phase(&self) -> Option<&str> {
@@ -258,7 +269,8 @@ fn or_none(s: Option<&str>) -> String {
 
 impl Pool {
     /// The fields of a create request that this pool does not have as asked:
-    /// type, resources (flavors, counts, max counts), network and scope.
+    /// type, resources (flavors, counts, max counts), network and scope. A
+    /// field the answer lacks (or gives as `null`) is unknown, not different.
     pub fn differences(&self, request: &super::CreatePoolRequest) -> Vec<Difference> {
         let mut out = Vec::new();
         let Some(spec) = request.spec.as_ref() else {
@@ -276,16 +288,17 @@ impl Pool {
             }
         }
         let sent_resources = spec.resources.as_deref().unwrap_or_default();
-        let same_resources = sent_resources.len() == self.spec.resources.len()
-            && sent_resources.iter().all(|s| {
-                self.spec.resources.iter().any(|f| {
-                    f.flavor == s.flavor
-                        && f.count == s.count
-                        && (s.max_count.is_none()
-                            || f.max_count.is_none()
-                            || f.max_count == s.max_count)
-                })
-            });
+        let same_resources = self.spec.resources.is_empty()
+            || sent_resources.len() == self.spec.resources.len()
+                && sent_resources.iter().all(|s| {
+                    self.spec.resources.iter().any(|f| {
+                        f.flavor == s.flavor
+                            && f.count == s.count
+                            && (s.max_count.is_none()
+                                || f.max_count.is_none()
+                                || f.max_count == s.max_count)
+                    })
+                });
         if !same_resources {
             out.push(Difference {
                 field: "spec.resources",
@@ -321,7 +334,7 @@ impl Pool {
                 found_net.and_then(|n| n.subnet_id.as_deref()),
             ),
         ] {
-            if sent.is_some() && sent != found {
+            if sent.is_some() && found.is_some() && sent != found {
                 out.push(Difference {
                     field,
                     sent: or_none(sent),
@@ -329,7 +342,7 @@ impl Pool {
                 });
             }
         }
-        if let Some(scope) = spec.scope.as_ref() {
+        if let Some(scope) = spec.scope.as_ref().filter(|_| !self.spec.scope.is_empty()) {
             let mut sent: Vec<&str> = scope.iter().map(String::as_str).collect();
             let mut found: Vec<&str> = self.spec.scope.iter().map(String::as_str).collect();
             sent.sort_unstable();

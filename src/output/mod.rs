@@ -124,6 +124,17 @@ impl Printer {
         }
     }
 
+    /// The end of a delete: `text` for a person, or, as JSON or YAML, the
+    /// pool as last seen before it went (phase `Deleting`).
+    pub fn deleted(&self, text: &str, last: Option<&Fetched>) -> Result<(), Error> {
+        match (self.format, last) {
+            (Format::Json | Format::Yaml, Some(f)) => {
+                self.pools(std::slice::from_ref(f), false, false)
+            }
+            _ => self.result(text),
+        }
+    }
+
     /// `list`: a table, or one List object.
     pub fn pool_list(&self, found: &[Fetched]) -> Result<(), Error> {
         match self.format {
@@ -143,13 +154,10 @@ impl Printer {
     fn unreadable(&self, found: &[Fetched]) {
         for f in found.iter().filter(|f| !f.unreadable.is_empty()) {
             self.warning(&format!(
-                "pool {}: could not read {} of the service's answer (-o json shows it as it came)",
+                "pool {}: poolctl could not read these fields of the service's answer, \
+                 and shows them as unknown (-o json shows the answer as it came): {}",
                 crate::redact::terminal(f.pool.name().unwrap_or("?")),
-                f.unreadable
-                    .iter()
-                    .map(|u| crate::redact::terminal(u))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                crate::redact::terminal(&pools::unreadable_text(&f.unreadable))
             ));
         }
     }

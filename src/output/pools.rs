@@ -62,12 +62,24 @@ pub fn detail(fetched: &Fetched) -> String {
         rows.push(("message", msg.to_string()));
     }
     if !fetched.unreadable.is_empty() {
-        rows.push(("unreadable", fetched.unreadable.join("; ")));
+        rows.push(("unreadable", unreadable_text(&fetched.unreadable)));
     }
     rows.iter()
         .map(|(k, v)| format!("{:<13} {}", format!("{k}:"), crate::redact::terminal(v)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `path (why); path (why)` of the fields the typed view left out.
+pub fn unreadable_text(unreadable: &[String]) -> String {
+    unreadable
+        .iter()
+        .map(|u| match u.split_once(": ") {
+            Some((path, why)) => format!("{path} ({why})"),
+            None => u.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The `list` table: name, display name, type, phase, nodes, age.

@@ -157,6 +157,8 @@ pub struct CreateSettings {
 #[derive(Debug)]
 pub struct ValidateSettings {
     pub files: Vec<PathBuf>,
+    /// Of pools whose manifest names none (the duplicate-name check).
+    pub workspace: String,
     pub unknown_fields: Severity,
 }
 
@@ -404,6 +406,7 @@ pub fn resolve(
         Command::Validate(a) => (
             CommandSettings::Validate(ValidateSettings {
                 files: a.files,
+                workspace,
                 unknown_fields: unknown_fields(a.validate),
             }),
             Service::None,
