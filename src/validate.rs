@@ -118,11 +118,7 @@ pub fn same_name_twice(
                 let message = format!(
                     "`{name}` is also the name of the pool at {there}{}; a workspace holds one pool \
                      of a name, so this one could not be created: rename one of them",
-                    if workspace == crate::model::DEFAULT_WORKSPACE {
-                        String::new()
-                    } else {
-                        format!(" (workspace `{workspace}`)")
-                    }
+                    format!(" (workspace `{workspace}`)")
                 );
                 out.entry(doc.number).or_default().push(doc.diagnostic(
                     Severity::Error,
