@@ -116,9 +116,9 @@ pub fn same_name_twice(
             Some(earlier) => {
                 let there = earlier.origin(&path);
                 let message = format!(
-                    "`{name}` is also the name of the pool at {there}{}; a workspace holds one pool \
-                     of a name, so this one could not be created: rename one of them",
-                    format!(" (workspace `{workspace}`)")
+                    "`{name}` is also the name of the pool at {there} (workspace `{workspace}`); \
+                     a workspace holds one pool of a name, so this one could not be created: \
+                     rename one of them"
                 );
                 out.entry(doc.number).or_default().push(doc.diagnostic(
                     Severity::Error,
