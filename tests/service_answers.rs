@@ -597,3 +597,32 @@ fn a_password_the_service_echoes_is_never_printed() {
     assert!(!r.stdout.contains(&password));
     no_secret(&r);
 }
+
+#[test]
+fn a_list_in_pages_is_read_to_its_end() {
+    let s = Server::start();
+    let mut first = list(vec![pool("pool-other", now(), Some("Running"))]);
+    first["metadata"]["continue"] = json!("page-2");
+    let mut second = pool("pool-ae01", now(), Some("Running"));
+    second["metadata"]["name"] = json!("pool-ae01-second");
+    s.answer(
+        Route::List,
+        &[answer(200, first), answer(200, list(vec![second]))],
+    );
+    // The label lookup of get finds the pool on the second page.
+    let r = run(s.poolctl().args(["get", "pool-ae01", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let printed: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(printed["metadata"]["name"], "pool-ae01-second");
+    let lists: Vec<Seen> = s
+        .seen()
+        .into_iter()
+        .filter(|x| x.method == "GET" && x.path.ends_with("/pools"))
+        .collect();
+    assert_eq!(lists.len(), 2);
+    assert!(
+        lists[1].query.contains("continue=page-2"),
+        "{}",
+        lists[1].query
+    );
+}

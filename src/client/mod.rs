@@ -40,6 +40,10 @@ use crate::settings::{HttpSettings, Project, Target};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
 
+/// At most this many pages of one list are read (a bound on a service that
+/// never stops giving a next page).
+const MAX_PAGES: usize = 100;
+
 /// `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("poolctl/", env!("CARGO_PKG_VERSION"));
 
@@ -588,14 +592,29 @@ impl Client {
         if let Some(s) = status {
             call.query.push(("status".into(), s.to_string()));
         }
-        let reply = self.send_idempotent(&call, &what).await?;
-        crate::model::read::pool_list(&reply.body)
-            .map(|items| items.into_iter().map(Fetched::from_read).collect())
-            .map_err(|detail| Error::Unreadable {
-                what,
+        // A list cut into pages is read to its end: a lookup that saw one
+        // page would take a pool on the next for absent.
+        let mut pools = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let reply = self.send_idempotent(&call, &what).await?;
+            let unreadable = |detail: String| Error::Unreadable {
+                what: what.clone(),
                 status: reply.status,
                 detail,
-            })
+            };
+            let page = crate::model::read::pool_list(&reply.body).map_err(unreadable)?;
+            pools.extend(page.into_iter().map(Fetched::from_read));
+            let Some(token) = crate::model::read::next_page(&reply.body) else {
+                return Ok(pools);
+            };
+            call.query.retain(|(k, _)| k != "continue");
+            call.query.push(("continue".into(), token));
+        }
+        Err(Error::Unreadable {
+            what,
+            status: 200,
+            detail: format!("the list did not end after {MAX_PAGES} pages"),
+        })
     }
 
     /// A pool of workspace `workspace`, by `metadata.name`, or else by its

@@ -142,6 +142,14 @@ pub fn pool_list(body: &[u8]) -> Result<Vec<Read<Pool>>, String> {
         .collect()
 }
 
+/// The token of the next page of a list answer (`metadata.continue`, as
+/// Kubernetes-style lists give it when they are cut into pages), if any.
+pub fn next_page(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let token = value.get("metadata")?.get("continue")?.as_str()?.trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
 fn list_of<T: DeserializeOwned + Default>(body: &[u8], of: &str) -> Result<Vec<Read<T>>, String> {
     Ok(items(body, of)?
         .into_iter()
@@ -225,6 +233,20 @@ mod tests {
         assert!(pool_list(br#"{"items":[1]}"#).is_err());
         assert_eq!(pool_list(br#"{"items":null}"#).unwrap().len(), 0);
         assert_eq!(pool_list(br#"{"items":[{}, null]}"#).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_list_may_say_where_its_next_page_is() {
+        assert_eq!(
+            next_page(br#"{"metadata":{"continue":"t1"},"items":[]}"#).as_deref(),
+            Some("t1")
+        );
+        assert_eq!(
+            next_page(br#"{"metadata":{"continue":""},"items":[]}"#),
+            None
+        );
+        assert_eq!(next_page(br#"{"metadata":{},"items":[]}"#), None);
+        assert_eq!(next_page(b"[]"), None);
     }
 
     #[test]
