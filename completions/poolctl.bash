@@ -89,7 +89,7 @@ _poolctl() {
 
     case "${cmd}" in
         poolctl)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version create validate get list wait delete emulator schema completions man help"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version create validate get list wait delete emulator schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,7 +139,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__completions)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,7 +189,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__create)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,7 +351,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__delete)
-            opts="-o -q -v -h -V --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +405,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__emulator)
-            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,7 +475,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__get)
-            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,7 +693,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__list)
-            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +755,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__man)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,7 +805,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__schema)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,7 +855,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__validate)
-            opts="-f -o -q -v -h -V --filename --validate --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --validate --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -917,7 +917,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__wait)
-            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

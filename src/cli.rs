@@ -93,6 +93,11 @@ pub struct GlobalArgs {
     )]
     pub request_timeout: Duration,
 
+    /// Allow plain http:// to a host that is not this machine; credentials then cross the
+    /// network in cleartext, and every run warns.
+    #[arg(long, global = true)]
+    pub allow_plain_http: bool,
+
     /// Run a pool API emulator inside this process and point this command at it: no account needed.
     #[arg(long, global = true)]
     pub emulator: bool,

@@ -19,6 +19,7 @@ pub enum ExitStatus {
     PoolFailed,
     WaitTimeout,
     Unavailable,
+    HungUp,
     Interrupted,
     Terminated,
 }
@@ -79,6 +80,11 @@ pub const TABLE: &[Code] = &[
         meaning: "unavailable, network failure after retries, or an answer that leaves the outcome unknown",
     },
     Code {
+        status: ExitStatus::HungUp,
+        code: 129,
+        meaning: "SIGHUP (the terminal went away): the pool is left as it is; poolctl wait NAME resumes",
+    },
+    Code {
         status: ExitStatus::Interrupted,
         code: 130,
         meaning: "SIGINT (Ctrl-C): the pool is left as it is; poolctl wait NAME resumes",
@@ -109,6 +115,9 @@ pub enum Signal {
     Interrupt,
     /// SIGTERM: a CI system cancelling the job, `kill`.
     Terminate,
+    /// SIGHUP: the terminal or the SSH session went away (not under `nohup`,
+    /// which poolctl leaves ignoring it).
+    Hangup,
 }
 
 impl Signal {
@@ -116,6 +125,7 @@ impl Signal {
         match self {
             Signal::Interrupt => ExitStatus::Interrupted,
             Signal::Terminate => ExitStatus::Terminated,
+            Signal::Hangup => ExitStatus::HungUp,
         }
     }
 
@@ -124,6 +134,7 @@ impl Signal {
         match self {
             Signal::Interrupt => "interrupted",
             Signal::Terminate => "terminated (SIGTERM)",
+            Signal::Hangup => "hung up (SIGHUP)",
         }
     }
 }
@@ -165,6 +176,7 @@ mod tests {
             ExitStatus::PoolFailed,
             ExitStatus::WaitTimeout,
             ExitStatus::Unavailable,
+            ExitStatus::HungUp,
             ExitStatus::Interrupted,
             ExitStatus::Terminated,
         ];
@@ -173,7 +185,7 @@ mod tests {
             assert_eq!(TABLE.iter().filter(|c| c.status == s).count(), 1, "{s:?}");
         }
         let codes: Vec<u8> = TABLE.iter().map(|c| c.code).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 130, 143]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 129, 130, 143]);
         assert_eq!(ExitStatus::Interrupted.code(), 130);
     }
 

@@ -7,29 +7,40 @@ use serde_json::Value;
 /// What a secret value is shown as.
 pub const REDACTED: &str = "<redacted>";
 
-/// Replaces the value of every `password` field (any case), at any depth:
-/// `spec.userLogin.password` of a request or a pool, and the same field
-/// wherever else a service or a manifest may put it.
-pub fn passwords(value: &mut Value) {
+/// Whether a field of this name holds a secret: a password, a secret, a
+/// token (`securityToken`, `auth_token`), or an SK; in any case.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "sk"
+        || lower.ends_with("_sk")
+        || ["password", "passwd", "secret", "token"]
+            .iter()
+            .any(|word| lower.contains(word))
+}
+
+/// Replaces the value of every field named like a secret ([`is_secret_name`]),
+/// at any depth: `spec.userLogin.password` of a request or a pool, and any
+/// such field a service or a manifest (a mistyped `Password:`) puts
+/// anywhere. A `null` stays `null`.
+pub fn secrets_by_name(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if k.eq_ignore_ascii_case("password") && !v.is_null() {
+                if is_secret_name(k) && !v.is_null() {
                     *v = Value::String(REDACTED.into());
                 } else {
-                    passwords(v);
+                    secrets_by_name(v);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(passwords),
+        Value::Array(items) => items.iter_mut().for_each(secrets_by_name),
         _ => {}
     }
 }
 
-/// Replaces every occurrence of a secret value (an SK, a token) in `text`:
-/// the last line of defence for text that came from elsewhere.
 /// Text from the service or a manifest, safe to print on a terminal: every
-/// control character (escape sequences included) written as an escape.
+/// control character (escape sequences included) written as an escape, so
+/// it shows and does nothing.
 pub fn terminal(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return text.to_string();
@@ -45,12 +56,42 @@ pub fn terminal(text: &str) -> String {
         .collect()
 }
 
+/// [`terminal`], keeping line breaks: for multi-line messages of our own
+/// that carry text from elsewhere.
+pub fn terminal_lines(text: &str) -> String {
+    text.split('\n')
+        .map(terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Replaces every occurrence of a secret value (an SK, a token, a password)
+/// in `text`, as a whole value only: not inside a longer word, so a short
+/// token never turns "The token is invalid" into "The <redacted>en ...".
+/// The last line of defence for text that came from elsewhere.
 pub fn secret_values(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_string();
-    for s in secrets {
-        if !s.is_empty() && out.contains(s) {
-            out = out.replace(s, REDACTED);
+    for s in secrets.iter().filter(|s| !s.is_empty()) {
+        if !out.contains(s) {
+            continue;
         }
+        let mut replaced = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(s) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + s.len()..].chars().next();
+            let whole = before.is_none_or(|c| !is_word_char(c) || !s.starts_with(is_word_char))
+                && after.is_none_or(|c| !is_word_char(c) || !s.ends_with(is_word_char));
+            replaced.push_str(&rest[..at]);
+            replaced.push_str(if whole { REDACTED } else { s });
+            rest = &rest[at + s.len()..];
+        }
+        replaced.push_str(rest);
+        out = replaced;
     }
     out
 }
@@ -67,7 +108,7 @@ mod tests {
             "items": [{"Password": "x", "other": {"password": "y"}}],
             "unset": {"password": null}
         });
-        passwords(&mut v);
+        secrets_by_name(&mut v);
         assert_eq!(
             v,
             json!({
@@ -77,15 +118,48 @@ mod tests {
             })
         );
         let mut none = json!({"spec": {}});
-        passwords(&mut none);
+        secrets_by_name(&mut none);
         assert_eq!(none, json!({"spec": {}}));
     }
 
     #[test]
-    fn secret_values_are_replaced_anywhere() {
+    fn fields_named_like_secrets_are_redacted_in_any_case() {
+        let mut v = json!({"a": {"SecurityToken": "t", "sk": "s", "SK": "s", "clientSecret": "c",
+                                 "auth_token": "a", "keyPairName": "k", "skip": "no", "desk": "no"}});
+        secrets_by_name(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": {"SecurityToken": REDACTED, "sk": REDACTED, "SK": REDACTED,
+                         "clientSecret": REDACTED, "auth_token": REDACTED, "keyPairName": "k",
+                         "skip": "no", "desk": "no"}})
+        );
+    }
+
+    #[test]
+    fn secret_values_are_replaced_as_whole_values_only() {
         assert_eq!(
             secret_values("a CANARY b CANARY", &["CANARY", ""]),
             "a <redacted> b <redacted>"
         );
+        // A short token inside an ordinary word stays.
+        assert_eq!(
+            secret_values("The token is invalid: tok", &["tok"]),
+            "The token is invalid: <redacted>"
+        );
+        assert_eq!(
+            secret_values("X-Auth-Token: tok,tok;\"tok\"", &["tok"]),
+            "X-Auth-Token: <redacted>,<redacted>;\"<redacted>\""
+        );
+        // A value that starts or ends with punctuation is matched as it is.
+        assert_eq!(secret_values("k=+ab/", &["+ab/"]), "k=<redacted>");
+    }
+
+    #[test]
+    fn control_characters_show_and_do_nothing() {
+        assert_eq!(
+            terminal("a\x1b]0;PWNED\x07b\r"),
+            "a\\u{1b}]0;PWNED\\u{7}b\\r"
+        );
+        assert_eq!(terminal_lines("a\x1bb\nc"), "a\\u{1b}b\nc");
     }
 }

@@ -517,6 +517,7 @@ impl ClientConfig {
         let http = HttpSettings {
             request_timeout: self.request_timeout,
             ca_bundle: self.ca_bundle,
+            allow_plain_http: false,
             retry: self.retry,
         };
         Client::new(&target, &http, observer)

@@ -73,6 +73,9 @@ pub enum ClientEvent {
     /// A create had an ambiguous failure and the pool `name` (its
     /// `metadata.name`), found by its label, is taken as ours.
     Adopting { name: String },
+    /// Something the user should know about how requests are made (plain
+    /// http to a remote host, allowed by the opt-in).
+    Warning(String),
     /// `-vv`: a request or answer in full, secrets shown as `<redacted>`.
     /// Only sent when [`Observer::wants_trace`] is true.
     Trace(String),
@@ -107,7 +110,7 @@ pub struct Fetched {
 impl std::fmt::Debug for Fetched {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut raw = self.raw.clone();
-        crate::redact::passwords(&mut raw);
+        crate::redact::secrets_by_name(&mut raw);
         f.debug_struct("Fetched")
             .field("raw", &raw)
             .field("name", &self.pool.name())
@@ -281,10 +284,28 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// A CA bundle larger than this is refused: the system's own bundle of
+/// every public root is about 200 KiB.
+const MAX_CA_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
+
 fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Error> {
+    use std::io::Read;
     let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::usage(format!("--ca-bundle {shown}: cannot read it: {e}")))?;
+    let cannot =
+        |e: std::io::Error| Error::usage(format!("--ca-bundle {shown}: cannot read it: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CA_BUNDLE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_CA_BUNDLE_BYTES {
+        return Err(Error::usage_hint(
+            format!(
+                "--ca-bundle {shown}: larger than {} MiB; this is not a bundle of CA certificates",
+                MAX_CA_BUNDLE_BYTES >> 20
+            ),
+            "give the PEM file of the CA (or CAs) that signed the endpoint's certificate",
+        ));
+    }
     let certs = reqwest::Certificate::from_pem_bundle(&bytes).map_err(|e| {
         Error::usage(format!(
             "--ca-bundle {shown}: not a PEM file of certificates: {e}"
@@ -328,12 +349,42 @@ impl Client {
         // request (which matters for POST).
         let connect_timeout = (http.request_timeout / 2).min(Duration::from_secs(30));
 
+        // Credentials never go in cleartext to another machine, unless the
+        // user says so, and then every run says it again (DESIGN.md §3).
+        for (flag, base) in std::iter::once(("--endpoint", &endpoint))
+            .chain(iam.as_ref().map(|(b, _)| ("--iam-endpoint", b)))
+        {
+            if base.is_https() || base.loopback {
+                continue;
+            }
+            let shown = base.shown();
+            if !http.allow_plain_http {
+                return Err(Error::usage_hint(
+                    format!(
+                        "{flag} {shown} is plain http to another machine: the credentials \
+                         (signature or token) would cross the network in cleartext; nothing was sent"
+                    ),
+                    "use https://, or, on a network you trust, add --allow-plain-http",
+                ));
+            }
+            observer.event(ClientEvent::Warning(format!(
+                "{flag} {shown}: credentials go in cleartext over plain http (--allow-plain-http)"
+            )));
+        }
+
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .timeout(http.request_timeout)
             .connect_timeout(connect_timeout)
             // A signed request must not be replayed to another host.
             .redirect(reqwest::redirect::Policy::none());
+        // This machine is never reached through a proxy (the emulator, a
+        // tunnel): a proxy would see the request, the password included,
+        // and could answer for the service. Other hosts honour
+        // HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+        if endpoint.loopback && iam.as_ref().is_none_or(|(b, _)| b.loopback) {
+            builder = builder.no_proxy();
+        }
         if let Some(path) = &http.ca_bundle {
             builder = builder.tls_certs_merge(read_ca_bundle(path)?);
         } else if !endpoint.is_https() && !iam.as_ref().is_some_and(|(b, _)| b.is_https()) {

@@ -38,7 +38,7 @@ pub(crate) fn body_text(body: &[u8], secrets: &[&str]) -> String {
     }
     let text = match serde_json::from_slice::<Value>(body) {
         Ok(mut v) => {
-            redact::passwords(&mut v);
+            redact::secrets_by_name(&mut v);
             serde_json::to_string(&v).unwrap_or_default()
         }
         Err(_) => match std::str::from_utf8(body) {

@@ -18,10 +18,16 @@ use crate::time::{now_unix, sdk_date_from_unix};
 /// Answers larger than this are refused (a list of pools is far smaller).
 const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// Of an error answer only this much is read: its status decides, and the
+/// body only gives the message (a 401 with a 50 MB body is a 401).
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// An endpoint, parsed once: what to connect to, the `Host` header for it,
 /// and a path prefix that every request path goes under.
 #[derive(Debug, Clone)]
 pub(crate) struct BaseUrl {
+    /// The host is this machine (`localhost`, 127.0.0.0/8, `::1`).
+    pub(crate) loopback: bool,
     /// `scheme://host[:port]`
     origin: String,
     /// `host[:port]`, the port only when it is not the scheme's default.
@@ -62,6 +68,12 @@ impl BaseUrl {
         let Some(host) = url.host_str() else {
             return Err(Error::usage(format!("{flag} has no host")));
         };
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
         // `Url::port` is None when the port is the scheme's default, which is
         // exactly when the Host header omits it.
         let host = match url.port() {
@@ -69,6 +81,7 @@ impl BaseUrl {
             None => host.to_string(),
         };
         Ok(BaseUrl {
+            loopback,
             origin: format!("{}://{host}", url.scheme()),
             host,
             prefix: url.path().trim_end_matches('/').to_string(),
@@ -371,7 +384,15 @@ impl Client {
 
         let mut body = Vec::new();
         loop {
+            let failed = !(200..300).contains(&status);
             match response.chunk().await {
+                Ok(Some(chunk)) if failed && body.len() + chunk.len() > MAX_ERROR_BODY_BYTES => {
+                    let room = MAX_ERROR_BODY_BYTES - body.len();
+                    body.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                    break;
+                }
+                // The status is known: what was read of the message will do.
+                Err(_) if failed => break,
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
                         return Err(Failure::Ambiguous(format!(

@@ -182,10 +182,16 @@ fn listen_for_signals(rt: &Runtime) -> watch::Receiver<Option<Signal>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
+        // Under `nohup` SIGHUP is ignored, and must stay so: a handler would
+        // undo what the user asked for.
+        let hangup = (!ignored(libc::SIGHUP)).then_some((SignalKind::hangup(), Signal::Hangup));
         for (kind, which) in [
             (SignalKind::interrupt(), Signal::Interrupt),
             (SignalKind::terminate(), Signal::Terminate),
-        ] {
+        ]
+        .into_iter()
+        .chain(hangup)
+        {
             if let Ok(mut stream) = signal(kind) {
                 let tx = tx.clone();
                 tokio::spawn(async move {
@@ -203,6 +209,19 @@ fn listen_for_signals(rt: &Runtime) -> watch::Receiver<Option<Signal>> {
         }
     });
     rx
+}
+
+/// Whether the process started with `signal` ignored (`nohup`, a shell's
+/// `trap '' HUP`).
+#[cfg(unix)]
+fn ignored(signal: libc::c_int) -> bool {
+    // SAFETY: a query (a null new action) of a valid signal number, into a
+    // zeroed struct of the right type; nothing is changed.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
 }
 
 async fn next_signal(signals: &mut watch::Receiver<Option<Signal>>) -> Signal {

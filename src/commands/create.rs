@@ -288,7 +288,7 @@ fn report(
             first_failure.get_or_insert(e.exit_status());
             printer.failure(&format!("pool {}: {e}", o.display));
             if let Some(hint) = e.hint() {
-                printer.stderr_line(&format!("  hint: {hint}"));
+                printer.hint(&hint);
             }
         }
     }

@@ -56,6 +56,20 @@ impl Printer {
         }
     }
 
+    /// Text for stderr that may carry words of the service or a manifest:
+    /// control characters escaped (line breaks kept), and each line cut to
+    /// [`READABLE_LINE`] characters unless `-v` asks for all of it.
+    pub fn safe(&self, text: &str) -> String {
+        let text = crate::redact::terminal_lines(text);
+        if self.verbose > 0 {
+            return text;
+        }
+        text.split('\n')
+            .map(|line| cut_line(line, READABLE_LINE))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn paint(&self, text: &str, code: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -112,13 +126,12 @@ impl Printer {
         match self.format {
             Format::Text => {
                 self.unreadable(found);
-                self.result(
-                    &found
-                        .iter()
-                        .map(pools::detail)
-                        .collect::<Vec<_>>()
-                        .join("\n\n"),
-                )
+                let text = found
+                    .iter()
+                    .map(pools::detail)
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                self.result(&self.safe(&text))
             }
             _ => self.values(shown(found, show_secrets), several),
         }
@@ -144,7 +157,7 @@ impl Printer {
             }
             Format::Text => {
                 self.unreadable(found);
-                self.result(&pools::table(found, crate::time::now_unix()))
+                self.result(&self.safe(&pools::table(found, crate::time::now_unix())))
             }
             _ => self.values(shown(found, false), true),
         }
@@ -165,7 +178,7 @@ impl Printer {
     /// A line on stderr that `--quiet` silences.
     pub fn info(&self, text: &str) {
         if !self.quiet {
-            self.stderr_line(text);
+            self.stderr_line(&self.safe(text));
         }
     }
 
@@ -192,6 +205,7 @@ impl Printer {
 
     pub fn warning(&self, text: &str) {
         if !self.quiet {
+            let text = self.safe(text);
             self.stderr_line(&format!("{}: {text}", self.paint("warning", "1;33")));
         }
     }
@@ -200,12 +214,19 @@ impl Printer {
     pub fn error(&self, err: &Error) {
         self.failure(&err.to_string());
         if let Some(hint) = err.hint() {
-            self.stderr_line(&format!("  {}: {hint}", self.paint("hint", "1;36")));
+            self.hint(&hint);
         }
+    }
+
+    /// `  hint: TEXT`, under an error.
+    pub fn hint(&self, text: &str) {
+        let text = self.safe(text);
+        self.stderr_line(&format!("  {}: {text}", self.paint("hint", "1;36")));
     }
 
     /// `error: TEXT`, for a failure a command reports itself.
     pub fn failure(&self, text: &str) {
+        let text = self.safe(text);
         self.stderr_line(&format!("{}: {text}", self.paint("error", "1;31")));
     }
 
@@ -216,11 +237,13 @@ impl Printer {
             Severity::Error => self.paint("error", "1;31"),
             Severity::Warning => self.paint("warning", "1;33"),
         };
-        let location = location(&d.origin, fallback_file);
+        // Paths, keys and values come from the manifest.
+        let location = self.safe(&location(&d.origin, fallback_file));
+        let message = self.safe(&d.message);
         if d.path == crate::diagnostic::FieldPath::root().to_string() {
-            format!("{location}: {label}: {}", d.message)
+            format!("{location}: {label}: {message}")
         } else {
-            format!("{location}: {label}: {}: {}", d.path, d.message)
+            format!("{location}: {label}: {}: {message}", self.safe(&d.path))
         }
     }
 
@@ -233,6 +256,19 @@ impl Printer {
             self.stderr_line(&self.diagnostic_line(d, fallback_file));
         }
     }
+}
+
+/// A line of text from elsewhere is cut here in stderr (`-v`: never).
+pub const READABLE_LINE: usize = 400;
+
+/// `line`, cut to `max` characters, saying how much was left out.
+pub fn cut_line(line: &str, max: usize) -> String {
+    let count = line.chars().count();
+    if count <= max {
+        return line.to_string();
+    }
+    let kept: String = line.chars().take(max).collect();
+    format!("{kept}… ({} more characters; -v shows all)", count - max)
 }
 
 pub fn location(origin: &Origin, fallback_file: &str) -> String {
@@ -268,7 +304,7 @@ fn shown(found: &[Fetched], show_secrets: bool) -> Vec<Value> {
         .map(|f| {
             let mut v = f.raw.clone();
             if !show_secrets {
-                crate::redact::passwords(&mut v);
+                crate::redact::secrets_by_name(&mut v);
             }
             v
         })

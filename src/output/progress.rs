@@ -51,8 +51,11 @@ impl Progress {
                 capacity,
                 elapsed,
             } => {
-                let shown = crate::redact::terminal(phase.as_deref().unwrap_or("(no phase yet)"));
-                let text = format!("{}: {shown}, {}", self.name, nodes_text(capacity));
+                let shown = phase.as_deref().unwrap_or("(no phase yet)");
+                // The phase comes from the service, the name from a manifest.
+                let text =
+                    self.printer
+                        .safe(&format!("{}: {shown}, {}", self.name, nodes_text(capacity)));
                 let state = (phase, capacity);
                 match &self.bar {
                     Some(bar) => bar.set_message(text),
@@ -64,10 +67,10 @@ impl Progress {
                 self.last = Some(state);
             }
             Event::Transient { error, elapsed } => {
-                let text = format!(
+                let text = self.printer.safe(&format!(
                     "{}: the service did not answer ({error}); still waiting",
                     self.name
-                );
+                ));
                 match &self.bar {
                     Some(bar) => bar.set_message(text),
                     None => self
@@ -126,13 +129,14 @@ impl Observer for ClientNotes {
                 reason,
                 after,
                 attempt,
-            } => p.stderr_line(&format!(
+            } => p.stderr_line(&p.safe(&format!(
                 "note: {reason}; retrying in {} (attempt {attempt})",
                 format_duration(after)
-            )),
-            ClientEvent::Adopting { name } => p.stderr_line(&format!(
+            ))),
+            ClientEvent::Adopting { name } => p.stderr_line(&p.safe(&format!(
                 "note: the create's answer was lost; pool {name}, found by its name, was created by this run and is used"
-            )),
+            ))),
+            ClientEvent::Warning(text) => p.warning(&text),
             ClientEvent::Request {
                 method,
                 url,
@@ -144,20 +148,21 @@ impl Observer for ClientNotes {
                 } else {
                     String::new()
                 };
-                p.stderr_line(&format!("> {method} {url}{again}"));
+                p.stderr_line(&p.safe(&format!("> {method} {url}{again}")));
             }
             ClientEvent::Response {
                 status,
                 request_id,
                 elapsed,
-            } if p.verbose == 1 => p.stderr_line(&format!(
+            } if p.verbose == 1 => p.stderr_line(&p.safe(&format!(
                 "< {status} in {}{}",
                 format_duration(elapsed),
                 request_id
                     .map(|id| format!(", request id {id}"))
                     .unwrap_or_default()
-            )),
-            ClientEvent::Trace(text) if p.verbose >= 2 => p.stderr_line(&text),
+            ))),
+            // Full, as -vv asks, but with control characters escaped.
+            ClientEvent::Trace(text) if p.verbose >= 2 => p.stderr_line(&p.safe(&text)),
             _ => {}
         }
     }

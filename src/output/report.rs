@@ -133,14 +133,15 @@ impl Printer {
                     .map(|d| {
                         let mut v = body(d);
                         if !show_secrets {
-                            crate::redact::passwords(&mut v);
+                            crate::redact::secrets_by_name(&mut v);
                         }
                         v
                     })
                     .collect();
                 self.values(bodies, docs.len() > 1)
             }
-            Format::Text => self.result(&dry_run_text(docs)),
+            // Names and values come from the manifest.
+            Format::Text => self.result(&self.safe(&dry_run_text(docs))),
         }
     }
 }

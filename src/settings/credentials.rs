@@ -51,8 +51,51 @@ pub fn credentials_file_path(env: Env<'_>, home: Option<&Path>) -> Option<PathBu
     }
 }
 
-/// Runs the chain. `home` is the user's home directory, if known.
+/// Runs the chain, and checks that what it found can go in an HTTP header.
+/// `home` is the user's home directory, if known.
 pub fn resolve_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredentials, Error> {
+    let found = find_credentials(env, home)?;
+    let (ak, secrets): (Option<&str>, Vec<(&str, &Secret)>) = match &found.credentials {
+        Credentials::Token(t) => (None, vec![("the token", t)]),
+        Credentials::AkSk {
+            ak,
+            sk,
+            security_token,
+        } => (
+            Some(ak),
+            std::iter::once(("the SK", sk))
+                .chain(security_token.iter().map(|t| ("the security token", t)))
+                .collect(),
+        ),
+    };
+    let values = ak
+        .map(|ak| ("the AK", ak))
+        .into_iter()
+        .chain(secrets.iter().map(|(what, s)| (*what, s.expose())));
+    for (what, value) in values {
+        // Signatures, tokens and keys are visible ASCII; anything else (a
+        // control character, a stray newline, a non-ASCII letter) cannot go
+        // in a header, and is a mistake where the value was set.
+        if let Some(c) = value.chars().find(|c| !matches!(c, '\x21'..='\x7e')) {
+            let kind = if c.is_control() {
+                "a control character"
+            } else if c == ' ' {
+                "a space"
+            } else {
+                "a character that is not visible ASCII"
+            };
+            return Err(Error::InvalidCredentials {
+                message: format!(
+                    "{what} from {} holds {kind}, so it cannot be sent; set it again without it",
+                    found.source
+                ),
+            });
+        }
+    }
+    Ok(found)
+}
+
+fn find_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredentials, Error> {
     let mut looked_at = Vec::new();
 
     // 1. Token auth.

@@ -115,6 +115,8 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     /// Extra PEM roots, trusted beside the system's.
     pub ca_bundle: Option<PathBuf>,
+    /// `--allow-plain-http`: credentials may go over http to another machine.
+    pub allow_plain_http: bool,
     pub retry: RetryPolicy,
 }
 
@@ -266,6 +268,7 @@ fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
             parse_duration(&text).map_err(|e| Error::usage(format!("{MAX_OUTAGE}: {e}")))?;
     }
     Ok(HttpSettings {
+        allow_plain_http: args.allow_plain_http,
         request_timeout: args.request_timeout,
         ca_bundle: args.ca_bundle.clone().or_else(|| {
             CA_BUNDLE

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test crate uses a different part.
 
+pub mod scripted;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};

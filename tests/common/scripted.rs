@@ -1,0 +1,161 @@
+//! A small scripted HTTP server on 127.0.0.1:0 for answers the service may
+//! give that our emulator never does: each route answers from a queue (the
+//! last answer repeats), and every request is recorded.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::poolctl;
+
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Create,
+    List,
+    Show,
+    Delete,
+    Iam,
+}
+
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    /// A `Date` header of the server's own (else hyper writes the real time).
+    pub date: Option<String>,
+}
+
+pub fn answer(status: u16, body: Value) -> Answer {
+    Answer {
+        status,
+        body: body.to_string(),
+        date: None,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+}
+
+#[derive(Default)]
+struct Script {
+    answers: Mutex<HashMap<Route, VecDeque<Answer>>>,
+    seen: Mutex<Vec<Seen>>,
+}
+
+pub struct Server {
+    pub url: String,
+    script: Arc<Script>,
+}
+
+impl Server {
+    /// Serves on a thread of its own, for as long as the test process lives.
+    pub fn start() -> Server {
+        let script = Arc::new(Script::default());
+        let state = script.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(format!("http://{}", listener.local_addr().unwrap()))
+                    .unwrap();
+                let app = Router::new().fallback(handle).with_state(state);
+                let _ = axum::serve(listener, app).await;
+            });
+        });
+        Server {
+            url: rx.recv().unwrap(),
+            script,
+        }
+    }
+
+    pub fn answer(&self, route: Route, answers: &[Answer]) -> &Server {
+        self.script
+            .answers
+            .lock()
+            .unwrap()
+            .entry(route)
+            .or_default()
+            .extend(answers.iter().cloned());
+        self
+    }
+
+    pub fn count(&self, method: &str, path_end: &str) -> usize {
+        self.seen()
+            .iter()
+            .filter(|s| s.method == method && s.path.ends_with(path_end))
+            .count()
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.script.seen.lock().unwrap().clone()
+    }
+
+    /// poolctl pointed at this server, with a token and a project id.
+    pub fn poolctl(&self) -> assert_cmd::Command {
+        let mut cmd = poolctl();
+        cmd.env("POOLCTL_AUTH_TOKEN", "TOKEN-CANARY-1")
+            .env("POOLCTL_RETRY_MIN_DELAY", "10ms")
+            .args(["--endpoint", &self.url, "--project-id", PROJECT]);
+        cmd
+    }
+}
+
+async fn handle(
+    axum::extract::State(script): axum::extract::State<Arc<Script>>,
+    req: Request<Body>,
+) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    script.seen.lock().unwrap().push(Seen {
+        method: method.to_string(),
+        path: path.clone(),
+        query: req.uri().query().unwrap_or_default().to_string(),
+    });
+    let pools = format!("/v2/{PROJECT}/pools");
+    let route = match (&method, path.as_str()) {
+        (&Method::POST, p) if p == pools => Some(Route::Create),
+        (&Method::GET, p) if p == pools => Some(Route::List),
+        (&Method::GET, p) if p.starts_with(&pools) => Some(Route::Show),
+        (&Method::DELETE, p) if p.starts_with(&pools) => Some(Route::Delete),
+        (&Method::GET, "/v3/projects") => Some(Route::Iam),
+        _ => None,
+    };
+    let next = route.and_then(|r| {
+        let mut answers = script.answers.lock().unwrap();
+        let queue = answers.get_mut(&r)?;
+        // The last answer repeats.
+        if queue.len() > 1 {
+            queue.pop_front()
+        } else {
+            queue.front().cloned()
+        }
+    });
+    let a = next.unwrap_or_else(|| {
+        answer(
+            404,
+            json!({"error_code": "ModelArts.50015001", "error_msg": "not scripted"}),
+        )
+    });
+    let mut response = Response::builder()
+        .status(StatusCode::from_u16(a.status).unwrap())
+        .header("content-type", "application/json")
+        .header("x-request-id", "req-scripted");
+    if let Some(date) = a.date {
+        response = response.header("date", date);
+    }
+    response.body(Body::from(a.body)).unwrap()
+}
