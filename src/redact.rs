@@ -8,7 +8,9 @@ use serde_json::Value;
 pub const REDACTED: &str = "<redacted>";
 
 /// Whether a field of this name holds a secret: a password, a secret, a
-/// token (`securityToken`, `auth_token`), or an SK; in any case.
+/// token (`securityToken`, `auth_token`), or an SK; in any case; and a
+/// misspelt `password` (`pasword`, `passwrod`), which `--validate warn`
+/// passes on as an unknown field with the password in it.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower == "sk"
@@ -16,6 +18,7 @@ pub fn is_secret_name(name: &str) -> bool {
         || ["password", "passwd", "secret", "token"]
             .iter()
             .any(|word| lower.contains(word))
+        || crate::suggest::suggest(&lower, &["password"]).is_some()
 }
 
 /// Replaces the value of every field named like a secret ([`is_secret_name`]),
@@ -125,13 +128,16 @@ mod tests {
     #[test]
     fn fields_named_like_secrets_are_redacted_in_any_case() {
         let mut v = json!({"a": {"SecurityToken": "t", "sk": "s", "SK": "s", "clientSecret": "c",
-                                 "auth_token": "a", "keyPairName": "k", "skip": "no", "desk": "no"}});
+                                 "auth_token": "a", "keyPairName": "k", "skip": "no", "desk": "no",
+                                 "pasword": "p", "Passwrod": "p", "pass": "p",
+                                 "passage": "no", "type": "no"}});
         secrets_by_name(&mut v);
         assert_eq!(
             v,
             json!({"a": {"SecurityToken": REDACTED, "sk": REDACTED, "SK": REDACTED,
                          "clientSecret": REDACTED, "auth_token": REDACTED, "keyPairName": "k",
-                         "skip": "no", "desk": "no"}})
+                         "skip": "no", "desk": "no", "pasword": REDACTED, "Passwrod": REDACTED,
+                         "pass": REDACTED, "passage": "no", "type": "no"}})
         );
     }
 

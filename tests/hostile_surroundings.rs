@@ -298,32 +298,42 @@ fn text_from_a_manifest_cannot_drive_the_terminal() {
 #[test]
 fn a_mistyped_password_field_is_redacted_by_its_name() {
     let dir = tempfile::tempdir().unwrap();
-    let manifest = std::fs::read_to_string("examples/privileged-pool.yaml")
-        .unwrap()
-        .replace("password:", "Password:");
-    let path = dir.path().join("m.yaml");
-    std::fs::write(&path, &manifest).unwrap();
-    let password = manifest
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Password:"))
-        .unwrap()
-        .trim()
-        .trim_matches('"')
-        .to_string();
-    for format in ["json", "yaml", "text"] {
-        let r = run(poolctl().args([
-            "create",
-            "-f",
-            path.to_str().unwrap(),
-            "--validate",
-            "warn",
-            "--dry-run",
-            "-o",
-            format,
-        ]));
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        assert!(!r.stdout.contains(&password), "{format}: {}", r.stdout);
-        assert!(!r.stderr.contains(&password), "{format}: {}", r.stderr);
+    for typo in ["Password:", "pasword:", "passwrod:", "userPasswd:"] {
+        let manifest = std::fs::read_to_string("examples/privileged-pool.yaml")
+            .unwrap()
+            .replace("password:", typo);
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, &manifest).unwrap();
+        let password = manifest
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(typo))
+            .unwrap()
+            .trim()
+            .trim_matches('"')
+            .to_string();
+        for format in ["json", "yaml", "text"] {
+            let r = run(poolctl().args([
+                "create",
+                "-f",
+                path.to_str().unwrap(),
+                "--validate",
+                "warn",
+                "--dry-run",
+                "-o",
+                format,
+            ]));
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            assert!(
+                !r.stdout.contains(&password),
+                "{typo} {format}: {}",
+                r.stdout
+            );
+            assert!(
+                !r.stderr.contains(&password),
+                "{typo} {format}: {}",
+                r.stderr
+            );
+        }
     }
 }
 
