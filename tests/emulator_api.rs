@@ -1164,3 +1164,131 @@ async fn hostile_bytes_and_headers_never_take_the_server_down() {
     assert!(api.list(&[]).await.is_empty());
     emu.shutdown().await;
 }
+
+// ------------------------------------------------------------ as a server
+
+/// The head of a request signed over `body` (which the caller may then send
+/// slowly, or not at all).
+fn signed_head(api: &Api, method: &str, path: &str, body: &[u8]) -> String {
+    let date = poolctl::time::sdk_date_from_unix(now_secs());
+    let headers = vec![
+        ("Host".to_string(), api.host.clone()),
+        ("X-Sdk-Date".to_string(), date.clone()),
+    ];
+    let auth = signer::authorization(
+        &SigningInput {
+            method,
+            path,
+            query: &[],
+            headers: &headers,
+            body,
+        },
+        &api.ak,
+        &api.sk,
+    );
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nX-Sdk-Date: {date}\r\nAuthorization: {auth}\r\n\
+         Content-Length: {}\r\n\r\n",
+        api.host,
+        body.len()
+    )
+}
+
+/// A body that stops coming is answered 408 after the body-read timeout,
+/// and its memory is given back; the server goes on serving.
+#[tokio::test]
+async fn a_stalled_body_is_answered_408_after_the_body_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut cfg = config(Duration::from_millis(300));
+    cfg.limits.body_read_timeout = Duration::from_millis(400);
+    let emu = start(cfg).await;
+    let api = Api::new(&emu);
+    let body = dedicate("pool-slow-body", "f", 1).to_string();
+    let mut sock = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    sock.write_all(signed_head(&api, "POST", &api.pools(), body.as_bytes()).as_bytes())
+        .await
+        .unwrap();
+    sock.write_all(&body.as_bytes()[..10]).await.unwrap();
+    let t0 = Instant::now();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(3), sock.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.contains("\"error_code\":\"ModelArts.50004000\"")
+            && text.contains("did not arrive within 400ms"),
+        "{text}"
+    );
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    // Nothing was created, and the next request is served.
+    assert!(api.list(&[]).await.is_empty());
+    emu.shutdown().await;
+}
+
+/// Shutdown closes idle and half-sent connections at once instead of
+/// waiting for them, and lets a request in flight finish.
+#[tokio::test]
+async fn shutdown_does_not_wait_for_idle_connections() {
+    use tokio::io::AsyncWriteExt;
+    let emu = start(with_faults("get:latency=600ms")).await;
+    let api = Api::new(&emu);
+    let _silent = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    let mut half = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    half.write_all(b"GET /v2/x/pools HTTP/1.1\r\nHost: a\r\n")
+        .await
+        .unwrap();
+    let slow = tokio::spawn(async move { api.list(&[]).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let t0 = Instant::now();
+    emu.shutdown().await;
+    let took = t0.elapsed();
+    assert!(slow.await.is_ok(), "the request in flight got its answer");
+    assert!(took < Duration::from_secs(2), "shutdown took {took:?}");
+}
+
+/// With a cap of 4 connections, idle ones make room for new ones, and
+/// connections busy with a request are never the ones closed.
+#[tokio::test]
+async fn the_connection_cap_closes_idle_connections_only() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut cfg = with_faults("get:latency=800ms");
+    cfg.limits.max_connections = 4;
+    let emu = start(cfg).await;
+    let api = Api::new(&emu);
+    // Two slow requests in flight, on connections of their own.
+    let busy: Vec<_> = (0..2)
+        .map(|_| {
+            let api = Api::new(&emu);
+            tokio::spawn(async move { api.list(&[]).await.len() })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(tokio::net::TcpStream::connect(emu.addr()).await.unwrap());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Only two slots were left for four idle connections: the first two
+    // were closed to make room.
+    let mut closed = Vec::new();
+    for sock in &mut idle {
+        let mut buf = [0u8; 16];
+        let r = tokio::time::timeout(Duration::from_millis(20), sock.read(&mut buf)).await;
+        closed.push(matches!(r, Ok(Ok(0)) | Ok(Err(_))));
+    }
+    assert_eq!(closed, [true, true, false, false]);
+    for b in busy {
+        assert_eq!(b.await.unwrap(), 0, "busy connections were served");
+    }
+    // A new request still gets through, taking an idle one's place.
+    let mut late = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    late.write_all(b"GET /nothing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(3), late.read_to_end(&mut answer)).await;
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 404"));
+    drop(api);
+    emu.shutdown().await;
+}

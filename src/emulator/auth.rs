@@ -60,35 +60,101 @@ fn iam(why: impl Into<String>) -> Refusal {
     Refusal::Iam(why.into())
 }
 
-/// Checks the request's credentials at `now_secs` (Unix seconds).
+/// Checks the request's credentials at `now_secs` (Unix seconds): the
+/// headers ([`check_headers`]), then the signature over the whole request
+/// ([`Pending::finish`]).
 pub fn authenticate(
     req: &Received<'_>,
     accepted: &Accepted<'_>,
     now_secs: u64,
 ) -> Result<(), Refusal> {
-    if let Some(value) = req.headers.get("authorization") {
+    check_headers(req.headers, accepted, now_secs)?.finish(req, accepted)
+}
+
+/// What the headers left to check once the body is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// A token that matched: nothing.
+    Nothing,
+    /// A signature from the right key, dated within the window, whose
+    /// signed headers were all sent: the signature itself, which covers the
+    /// body's hash.
+    Signature(SignedParts),
+}
+
+/// The parts of a signature the header check already read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedParts {
+    /// `X-Sdk-Date` as sent (trimmed).
+    date: String,
+    /// The signed headers as received: lowercased names, sorted, values in order.
+    signed: Vec<(String, String)>,
+    signature: String,
+}
+
+/// Everything that can be checked from the headers alone, before a byte of
+/// the body is read: the scheme, the access key, the signed headers, the
+/// date window, or the token. A request that fails here never has its body
+/// read (DESIGN.md §5).
+pub fn check_headers(
+    headers: &HeaderMap,
+    accepted: &Accepted<'_>,
+    now_secs: u64,
+) -> Result<Pending, Refusal> {
+    if let Some(value) = headers.get("authorization") {
         let value = value
             .to_str()
             .map_err(|_| iam("the Authorization header is not ASCII"))?;
-        return verify_signature(req, value, accepted, now_secs);
+        return check_signature_headers(headers, value, accepted, now_secs).map(Pending::Signature);
     }
-    if let Some(token) = req.headers.get("x-auth-token") {
+    if let Some(token) = headers.get("x-auth-token") {
         let ok = accepted
             .token
             .is_some_and(|t| signer::constant_time_eq(t.as_bytes(), token.as_bytes()));
-        return if ok { Ok(()) } else { Err(Refusal::Token) };
+        return if ok {
+            Ok(Pending::Nothing)
+        } else {
+            Err(Refusal::Token)
+        };
     }
     Err(iam(
         "no Authorization header (SDK-HMAC-SHA256) and no X-Auth-Token",
     ))
 }
 
-fn verify_signature(
-    req: &Received<'_>,
+impl Pending {
+    /// The rest of the check, on the whole request: the signature, recomputed
+    /// over the method, path, query, the signed headers and the body.
+    pub fn finish(&self, req: &Received<'_>, accepted: &Accepted<'_>) -> Result<(), Refusal> {
+        let Pending::Signature(parts) = self else {
+            return Ok(());
+        };
+        let input = SigningInput {
+            method: req.method,
+            path: req.path,
+            query: req.query,
+            headers: &parts.signed,
+            body: req.body,
+        };
+        let (canonical, _) = signer::canonical_request(&input);
+        let expected = signer::hmac_hex(
+            accepted.sk.as_bytes(),
+            signer::string_to_sign(&parts.date, &canonical).as_bytes(),
+        );
+        if signer::constant_time_eq(expected.as_bytes(), parts.signature.as_bytes()) {
+            Ok(())
+        } else {
+            Err(iam("signature mismatch"))
+        }
+    }
+}
+
+fn check_signature_headers(
+    headers: &HeaderMap,
     authorization: &str,
     accepted: &Accepted<'_>,
     now_secs: u64,
-) -> Result<(), Refusal> {
+) -> Result<SignedParts, Refusal> {
     if !authorization.starts_with(signer::ALGORITHM) {
         return Err(iam(format!(
             "unsupported Authorization scheme; expected {}",
@@ -111,7 +177,7 @@ fn verify_signature(
     }
     let mut signed: Vec<(String, String)> = Vec::with_capacity(names.len());
     for name in &names {
-        let mut values = req.headers.get_all(name.as_str()).iter().peekable();
+        let mut values = headers.get_all(name.as_str()).iter().peekable();
         if values.peek().is_none() {
             return Err(iam(format!(
                 "signed header {name} is missing from the request"
@@ -136,23 +202,11 @@ fn verify_signature(
             "x-sdk-date out of the 15-minute window; check the client's clock",
         ));
     }
-    let input = SigningInput {
-        method: req.method,
-        path: req.path,
-        query: req.query,
-        headers: &signed,
-        body: req.body,
-    };
-    let (canonical, _) = signer::canonical_request(&input);
-    let expected = signer::hmac_hex(
-        accepted.sk.as_bytes(),
-        signer::string_to_sign(&date, &canonical).as_bytes(),
-    );
-    if signer::constant_time_eq(expected.as_bytes(), parsed.signature.as_bytes()) {
-        Ok(())
-    } else {
-        Err(iam("signature mismatch"))
-    }
+    Ok(SignedParts {
+        date,
+        signed,
+        signature: parsed.signature,
+    })
 }
 
 /// Percent-decodes `s`; `None` when an escape is malformed or the result is not UTF-8.
@@ -310,6 +364,42 @@ mod tests {
         ] {
             assert!(!r.error_msg().contains(SK));
         }
+    }
+
+    /// The header check needs no body: it refuses what the headers alone
+    /// condemn, and leaves the signature, which covers the body, for later.
+    #[test]
+    fn the_headers_are_checked_without_the_body() {
+        let accepted = Accepted {
+            ak: AK,
+            sk: SK,
+            token: Some("tok"),
+        };
+        let h = signed_headers("20241024T124243Z", b"{}", &[]);
+        let pending = check_headers(&h, &accepted, NOW).unwrap();
+        assert!(matches!(pending, Pending::Signature(_)));
+        let req = |body: &'static [u8]| Received {
+            method: "POST",
+            path: "/v2/p/pools",
+            query: &[],
+            headers: &h,
+            body,
+        };
+        assert_eq!(pending.finish(&req(b"{}"), &accepted), Ok(()));
+        assert_eq!(
+            pending.finish(&req(b"{ }"), &accepted),
+            Err(Refusal::Iam("signature mismatch".into()))
+        );
+        // Refused from the headers: a stale date, another key, no credentials.
+        assert!(check_headers(&h, &accepted, NOW + 901).is_err());
+        let mut other = h.clone();
+        let auth = h["authorization"].to_str().unwrap().replace(AK, "OTHER");
+        other.insert("authorization", HeaderValue::from_str(&auth).unwrap());
+        assert!(check_headers(&other, &accepted, NOW).is_err());
+        assert!(check_headers(&HeaderMap::new(), &accepted, NOW).is_err());
+        let mut t = HeaderMap::new();
+        t.insert("x-auth-token", HeaderValue::from_static("tok"));
+        assert_eq!(check_headers(&t, &accepted, NOW), Ok(Pending::Nothing));
     }
 
     #[test]

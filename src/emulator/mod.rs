@@ -9,20 +9,25 @@
 //! | module | job |
 //! |---|---|
 //! | `server` | routes, the gateway checks, handlers, connection resets |
+//! | `serve` | the accept loop: connection cap, timeouts, graceful shutdown |
 //! | `auth` | signature and token verification |
 //! | `pools` | server-side validation, the pool object, list filters |
 //! | `lifecycle` | phase and node counts as a function of time; failure triggers |
 //! | `faults` | the `--faults` grammar and its seeded decisions |
 //! | `state` | the pools in memory and in the `--state` file |
 //! | `flavors`, `reply`, `rng` | the flavor list, error bodies, splitmix64 |
+//! | `harness` | the router without a socket, for the fuzz target |
 
 pub mod auth;
 mod faults;
 mod flavors;
+#[doc(hidden)]
+pub mod harness;
 mod lifecycle;
 mod pools;
 mod reply;
 mod rng;
+mod serve;
 mod server;
 mod state;
 
@@ -37,7 +42,9 @@ use tokio::task::JoinHandle;
 
 pub use faults::Faults;
 pub use lifecycle::{ABNORMAL, SLOW_PREFIX, SOLDOUT};
-pub use server::{ConnIo, ConnKill, ConnListener, MAX_BODY};
+pub use serve::SHUTDOWN_GRACE;
+pub use server::{ConnIo, ConnKill, ConnListener, BODY_FREE, MAX_BODY};
+pub use state::{MAX_STATE_BYTES, STATE_LOCK_SUFFIX};
 
 use crate::error::Error;
 use crate::redact::REDACTED;
@@ -46,6 +53,40 @@ use state::Credentials;
 
 /// The region the IAM project lookup answers by default.
 pub const DEFAULT_REGION: &str = "ap-southeast-1";
+
+/// The most connections served at once (docs/emulator.md, "As a server").
+pub const MAX_CONNECTIONS: usize = 256;
+/// The most a request's headers may take, counted from the connection's
+/// start or the end of its previous answer: also the idle keep-alive timeout.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most a request body may take to arrive once its headers are checked.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Memory for request bodies beyond [`BODY_FREE`] each, shared by all
+/// connections: five bodies of the 12 MB maximum.
+pub const BODY_BUDGET: usize = 5 * MAX_BODY;
+
+/// What the emulator allows its clients, as a server. The defaults are the
+/// constants above; tests shorten them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_connections: usize,
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
+    /// Must be at least `MAX_BODY - BODY_FREE`, or a body of the maximum
+    /// size can never be read.
+    pub body_budget: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: MAX_CONNECTIONS,
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            body_read_timeout: BODY_READ_TIMEOUT,
+            body_budget: BODY_BUDGET,
+        }
+    }
+}
 
 /// How an emulator is set up. `Debug` never shows the SK or the token.
 #[derive(Clone)]
@@ -68,6 +109,7 @@ pub struct Config {
     pub project_id: String,
     /// Answered by the IAM project lookup.
     pub region: String,
+    pub limits: Limits,
 }
 
 impl fmt::Debug for Config {
@@ -83,6 +125,7 @@ impl fmt::Debug for Config {
             .field("token", &self.token.as_ref().map(|_| REDACTED))
             .field("project_id", &self.project_id)
             .field("region", &self.region)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -104,6 +147,7 @@ impl Config {
             token: None,
             project_id: creds.project_id,
             region: DEFAULT_REGION.to_string(),
+            limits: Limits::default(),
         }
     }
 
@@ -137,38 +181,78 @@ pub struct Emulator {
     task: Option<JoinHandle<()>>,
 }
 
+/// Why an emulator did not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The listen address could not be bound.
+    Listen(std::io::Error),
+    /// The state file cannot be used: another emulator holds it, it is
+    /// malformed or too big, or it cannot be written. It is left as it was.
+    State(std::io::Error),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Listen(e) | StartError::State(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl From<StartError> for std::io::Error {
+    fn from(e: StartError) -> std::io::Error {
+        match e {
+            StartError::Listen(e) | StartError::State(e) => e,
+        }
+    }
+}
+
 /// Binds, loads the state file if any, and spawns the server on the current
 /// tokio runtime. Returns as soon as the socket listens.
 pub async fn start(config: Config) -> Result<Emulator, std::io::Error> {
-    let store = state::Store::open(config.state_file.clone(), config.credentials())?;
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
-    let domain_id = crate::auth::signer::hex_sha256(format!("domain:{}", config.ak).as_bytes())
-        [..32]
-        .to_string();
-    let app = Arc::new(server::App {
-        injector: Mutex::new(faults::Injector::new(config.faults.clone(), config.seed)),
-        ids: Mutex::new(rng::SplitMix64::from_entropy()),
-        store,
-        domain_id,
-        config: config.clone(),
-    });
-    let service = server::router(app).into_make_service_with_connect_info::<server::ConnKill>();
+    Ok(launch(config).await?)
+}
+
+/// [`start`], saying whether the address or the state file was the problem.
+/// The state file is locked, read and checked before anything is written.
+pub async fn launch(config: Config) -> Result<Emulator, StartError> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(StartError::Listen)?;
+    let addr = listener.local_addr().map_err(StartError::Listen)?;
+    let store = state::Store::open(config.state_file.clone(), config.credentials())
+        .map_err(StartError::State)?;
+    let app = app(config.clone(), store);
+    let router = server::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    let serving =
-        axum::serve(server::ConnListener(listener), service).with_graceful_shutdown(async move {
-            // A dropped sender stops the server as well.
-            let _ = stopped.await;
-        });
+    let limits = config.limits;
     let task = tokio::spawn(async move {
-        // Accept errors are retried inside axum; nothing else can fail here.
-        let _ = serving.await;
+        serve::run(listener, router, limits, stopped).await;
+        // Every connection has ended: let go of the state file's lock, once
+        // a write under way is on disk.
+        app.store.close().await;
     });
     Ok(Emulator {
         addr,
         config,
         stop: Some(stop),
         task: Some(task),
+    })
+}
+
+fn app(config: Config, store: state::Store) -> Arc<server::App> {
+    let domain_id = crate::auth::signer::hex_sha256(format!("domain:{}", config.ak).as_bytes())
+        [..32]
+        .to_string();
+    Arc::new(server::App {
+        injector: Mutex::new(faults::Injector::new(config.faults.clone(), config.seed)),
+        ids: Mutex::new(rng::SplitMix64::from_entropy()),
+        store,
+        domain_id,
+        body_budget: Arc::new(tokio::sync::Semaphore::new(config.limits.body_budget)),
+        config,
     })
 }
 
@@ -192,6 +276,18 @@ impl Emulator {
         &self.config
     }
 
+    /// `http://ADDR`, the address actually bound (`0.0.0.0:PORT` included),
+    /// unlike [`Emulator::endpoint`], which is where a client on this host
+    /// connects.
+    pub fn bound_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Whether only this host can reach the emulator.
+    pub fn is_loopback(&self) -> bool {
+        self.addr.ip().is_loopback()
+    }
+
     /// The shell lines that point poolctl (and the SDKs) at this emulator.
     /// They hold the SK: print them where the user asked for them, nowhere else.
     pub fn export_lines(&self) -> String {
@@ -210,17 +306,18 @@ impl Emulator {
         .collect()
     }
 
-    /// Stops accepting, lets requests in flight finish (at most 5 s), and
-    /// returns when the server is down.
+    /// Stops accepting, lets requests in flight finish (at most
+    /// [`SHUTDOWN_GRACE`]), and returns when the server is down and the
+    /// state file, if any, is unlocked.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(Duration::from_secs(5), &mut task)
-                .await
-                .is_err()
-            {
+            // The server drops its stragglers after the grace; a second
+            // more is for a state write under way.
+            let limit = SHUTDOWN_GRACE + Duration::from_secs(1);
+            if tokio::time::timeout(limit, &mut task).await.is_err() {
                 task.abort();
             }
         }
@@ -248,7 +345,7 @@ impl Config {
             Some(path) => state::load_credentials(path).map_err(|e| {
                 Error::usage_hint(
                     e.to_string(),
-                    "remove the file, or choose another --state file",
+                    "the file is left as it was: fix or remove it, or choose another --state file",
                 )
             })?,
             None => None,

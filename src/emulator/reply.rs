@@ -86,6 +86,19 @@ impl ApiError {
         )
     }
 
+    /// 408, an emulator answer (the references name no code for it): the
+    /// body did not arrive within the body-read timeout.
+    pub fn body_timeout(limit: std::time::Duration) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "ModelArts.50004000",
+            format!(
+                "Bad request: the request body did not arrive within {}",
+                crate::duration::format_duration(limit)
+            ),
+        )
+    }
+
     pub fn throttled(retry_after: Option<u64>) -> Self {
         ApiError {
             retry_after,

@@ -3,6 +3,16 @@
 //! except the generated SK, which only has to be unguessable by accident on a
 //! loopback emulator.
 
+/// 64 bits no other process can predict: std seeds the keys of each
+/// `RandomState` (HashMap's hasher) from the operating system's random
+/// source, so the hash of nothing under fresh keys is as good as those keys.
+pub fn os_random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+}
+
 #[derive(Debug, Clone)]
 pub struct SplitMix64(u64);
 
@@ -11,8 +21,9 @@ impl SplitMix64 {
         SplitMix64(seed)
     }
 
-    /// Seeded from the clock, the process id and a counter, so two emulators
-    /// started in the same nanosecond still differ.
+    /// Seeded from the clock, the process id, a counter and
+    /// [`os_random_u64`], so two emulators started in the same nanosecond
+    /// still differ, and the seed cannot be guessed from the start time.
     pub fn from_entropy() -> Self {
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -21,7 +32,8 @@ impl SplitMix64 {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0);
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let mut rng = SplitMix64(nanos ^ (u64::from(std::process::id()) << 32) ^ count);
+        let mut rng =
+            SplitMix64(nanos ^ (u64::from(std::process::id()) << 32) ^ count ^ os_random_u64());
         rng.next_u64();
         rng
     }

@@ -1,6 +1,7 @@
-//! The HTTP side: routes, the gateway stand-in (body cap, authentication,
-//! fault injection) and the handlers that turn requests into calls on the
-//! store.
+//! The HTTP side: routes, the gateway stand-in (authentication from the
+//! headers, then the body, bounded in size, time and memory, then the
+//! signature over it; fault injection) and the handlers that turn requests
+//! into calls on the store. The accept loop and its limits are in `serve`.
 //!
 //! A connection reset has to be a real one (the client must see an I/O
 //! error, not a status), so the listener wraps each accepted socket in a
@@ -29,16 +30,24 @@ use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
+use http_body_util::BodyExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
 use super::auth::{self, Accepted, Received};
 use super::faults::{Action, Injector};
 use super::pools::{self, Stamp};
 use super::reply::{self, ApiError};
 use super::rng::SplitMix64;
 use super::state::Store;
-use super::{flavors, Config};
+use super::{flavors, Config, Limits};
 
 /// The gateway's request body limit (api/NOTES.md).
 pub const MAX_BODY: usize = 12 * 1024 * 1024;
+
+/// What a request body may take in memory without drawing on the shared
+/// [`Limits::body_budget`]: every create body poolctl sends fits, so
+/// ordinary requests never wait for the budget.
+pub const BODY_FREE: usize = 64 * 1024;
 
 /// Everything a request may touch.
 pub struct App {
@@ -49,6 +58,9 @@ pub struct App {
     /// ids must not shift the seeded fault sequence.
     pub ids: Mutex<SplitMix64>,
     pub domain_id: String,
+    /// Bytes of request bodies above [`BODY_FREE`] being held, at most
+    /// `config.limits.body_budget`.
+    pub body_budget: Arc<Semaphore>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,7 +117,10 @@ async fn request_id(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
 struct Query(Vec<(String, String)>);
 
 /// What the gateway does before the service sees a request: cap the body,
-/// authenticate, then inject faults (never into unauthenticated requests).
+/// authenticate from the headers (a request that cannot authenticate is
+/// answered before a byte of its body is read), read the body within its
+/// time and memory bounds, check the signature over it, then inject faults
+/// (never into unauthenticated requests).
 async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let declared = parts
@@ -116,14 +131,32 @@ async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Respo
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return ApiError::too_large().into_response();
     }
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return ApiError::too_large().into_response();
-    };
     let Some(path) = auth::decode_path(parts.uri.path()) else {
         return ApiError::bad_request("malformed percent-encoding in the path").into_response();
     };
     let Some(query) = auth::query_pairs(parts.uri.query().unwrap_or("")) else {
         return ApiError::bad_request("malformed percent-encoding in the query").into_response();
+    };
+    let accepted = Accepted {
+        ak: &app.config.ak,
+        sk: &app.config.sk,
+        token: app.config.token.as_deref(),
+    };
+    let pending = match auth::check_headers(&parts.headers, &accepted, now().as_secs()) {
+        Ok(pending) => pending,
+        // The body is dropped unread: hyper closes the connection after
+        // this answer rather than read it.
+        Err(refusal) => return refused(&refusal),
+    };
+    let (bytes, _held) = match read_body(body, &app.body_budget, &app.config.limits).await {
+        Ok(read) => read,
+        Err(BodyError::TooLarge) => return ApiError::too_large().into_response(),
+        Err(BodyError::Timeout) => {
+            return ApiError::body_timeout(app.config.limits.body_read_timeout).into_response()
+        }
+        Err(BodyError::Broken) => {
+            return ApiError::bad_request("the request body could not be read").into_response()
+        }
     };
     let received = Received {
         method: parts.method.as_str(),
@@ -132,18 +165,8 @@ async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Respo
         headers: &parts.headers,
         body: &bytes,
     };
-    let accepted = Accepted {
-        ak: &app.config.ak,
-        sk: &app.config.sk,
-        token: app.config.token.as_deref(),
-    };
-    if let Err(refusal) = auth::authenticate(&received, &accepted, now().as_secs()) {
-        return ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            refusal.error_code(),
-            refusal.error_msg(),
-        )
-        .into_response();
+    if let Err(refusal) = pending.finish(&received, &accepted) {
+        return refused(&refusal);
     }
 
     let decision = lock(&app.injector).decide(parts.method.as_str());
@@ -177,6 +200,91 @@ async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Respo
         }
     }
     resp
+}
+
+fn refused(refusal: &auth::Refusal) -> Response {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        refusal.error_code(),
+        refusal.error_msg(),
+    )
+    .into_response()
+}
+
+/// Why a body could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum BodyError {
+    /// Over [`MAX_BODY`] (a chunked body; a declared length over it is refused before).
+    TooLarge,
+    /// Not all in within `limits.body_read_timeout` (waiting for the budget included).
+    Timeout,
+    /// The client went away or sent a broken encoding.
+    Broken,
+}
+
+/// Reads a request body, at most [`MAX_BODY`] bytes, within
+/// `limits.body_read_timeout`. The first [`BODY_FREE`] bytes of its buffer
+/// are free; beyond that, every byte of buffer capacity is drawn from
+/// `budget` before it is allocated, and the permit returned holds it until
+/// the request is done. So the bodies of all connections together take at
+/// most `max_connections x BODY_FREE + body_budget`, whoever sends them.
+pub(super) async fn read_body<B>(
+    body: B,
+    budget: &Arc<Semaphore>,
+    limits: &Limits,
+) -> Result<(Bytes, Option<OwnedSemaphorePermit>), BodyError>
+where
+    B: axum::body::HttpBody<Data = Bytes> + Unpin,
+{
+    let mut buf = Vec::new();
+    let mut held: Option<OwnedSemaphorePermit> = None;
+    let read = read_frames(body, budget, &mut buf, &mut held);
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Err(_) => Err(BodyError::Timeout),
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(())) => Ok((Bytes::from(buf), held)),
+    }
+}
+
+async fn read_frames<B>(
+    mut body: B,
+    budget: &Arc<Semaphore>,
+    buf: &mut Vec<u8>,
+    held: &mut Option<OwnedSemaphorePermit>,
+) -> Result<(), BodyError>
+where
+    B: axum::body::HttpBody<Data = Bytes> + Unpin,
+{
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| BodyError::Broken)?.into_data() else {
+            // Trailers: nothing the gateway reads.
+            continue;
+        };
+        let need = buf.len() + data.len();
+        if need > MAX_BODY {
+            return Err(BodyError::TooLarge);
+        }
+        if need > buf.capacity() {
+            let capacity = need.max(buf.capacity().saturating_mul(2)).min(MAX_BODY);
+            let charge = capacity.saturating_sub(BODY_FREE);
+            let charged = held.as_ref().map_or(0, |p| p.num_permits());
+            if charge > charged {
+                // `charge` is at most MAX_BODY, well within u32.
+                let more = budget
+                    .clone()
+                    .acquire_many_owned((charge - charged) as u32)
+                    .await
+                    .map_err(|_| BodyError::Broken)?;
+                match held {
+                    Some(p) => p.merge(more),
+                    None => *held = Some(more),
+                }
+            }
+            buf.reserve_exact(capacity - buf.len());
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(())
 }
 
 fn check_project(app: &App, project_id: &str) -> Result<(), ApiError> {
@@ -352,6 +460,15 @@ pub struct ConnIo {
 }
 
 impl ConnIo {
+    /// Wraps an accepted socket (no Nagle delay: answers are one write),
+    /// with the handle that resets it.
+    pub(super) fn accepted(stream: TcpStream) -> (ConnIo, ConnKill) {
+        let _ = stream.set_nodelay(true);
+        let killed = Arc::new(AtomicBool::new(false));
+        let kill = ConnKill(killed.clone());
+        (ConnIo { stream, killed }, kill)
+    }
+
     fn check(&self) -> io::Result<()> {
         if self.killed.load(Ordering::SeqCst) {
             // Closing with a zero linger sends RST instead of FIN: the client
@@ -426,11 +543,7 @@ impl Listener for ConnListener {
 
     async fn accept(&mut self) -> (ConnIo, SocketAddr) {
         let (stream, addr) = Listener::accept(&mut self.0).await;
-        let _ = stream.set_nodelay(true);
-        let io = ConnIo {
-            stream,
-            killed: Arc::new(AtomicBool::new(false)),
-        };
+        let (io, _) = ConnIo::accepted(stream);
         (io, addr)
     }
 
@@ -442,5 +555,49 @@ impl Listener for ConnListener {
 impl Connected<IncomingStream<'_, ConnListener>> for ConnKill {
     fn connect_info(stream: IncomingStream<'_, ConnListener>) -> Self {
         ConnKill(stream.io().killed.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::Full;
+
+    fn limits(budget: usize) -> Limits {
+        Limits {
+            body_budget: budget,
+            body_read_timeout: Duration::from_millis(200),
+            ..Limits::default()
+        }
+    }
+
+    fn body(len: usize) -> Full<Bytes> {
+        Full::new(Bytes::from(vec![b'x'; len]))
+    }
+
+    /// Bodies beyond the free allowance draw on one budget: while it is
+    /// spent, a further big body waits (and times out), a small one does not.
+    #[tokio::test]
+    async fn big_bodies_share_one_budget_and_small_ones_are_free() {
+        let budget = Arc::new(Semaphore::new(1024 * 1024));
+        let l = limits(1024 * 1024);
+        let (a, held) = read_body(body(600 * 1024), &budget, &l).await.unwrap();
+        assert_eq!(a.len(), 600 * 1024);
+        assert_eq!(
+            held.as_ref().map(|p| p.num_permits()),
+            Some(600 * 1024 - BODY_FREE)
+        );
+        assert_eq!(
+            read_body(body(600 * 1024), &budget, &l).await.unwrap_err(),
+            BodyError::Timeout
+        );
+        let (small, none) = read_body(body(BODY_FREE), &budget, &l).await.unwrap();
+        assert_eq!((small.len(), none.is_none()), (BODY_FREE, true));
+        drop(held);
+        assert_eq!(budget.available_permits(), 1024 * 1024);
+        let (b, _held) = read_body(body(600 * 1024), &budget, &l).await.unwrap();
+        assert_eq!(b.len(), 600 * 1024);
+        let too_big = read_body(body(MAX_BODY + 1), &Arc::new(Semaphore::new(MAX_BODY)), &l).await;
+        assert_eq!(too_big.unwrap_err(), BodyError::TooLarge);
     }
 }

@@ -1,24 +1,42 @@
 //! The emulator's pools, in memory and (with `--state FILE`) on disk.
 //!
-//! The file is rewritten after every change: a temporary file in the same
-//! directory, fsync, rename over the target, fsync the directory. A reader (or
-//! a crash) therefore only ever sees the old or the new whole file; the
-//! temporary files of writers that were killed are removed at the next start.
-//! Writes run one at a time, in tasks of their own, and take every change made
-//! while the previous one was under way. Pools keep their timestamps, not
-//! their phases, so a restarted emulator carries on each lifecycle where the
-//! clock says it is.
+//! The file is rewritten after every change: a new temporary file in the
+//! same directory (an unpredictable name, created exclusively, so never an
+//! existing file nor a symlink; mode 600), fsync, rename over the target,
+//! fsync the directory. A reader (or a crash) therefore only ever sees the
+//! old or the new whole file; the temporary files of writers that were
+//! killed are removed at the next start. Writes run one at a time, in tasks
+//! of their own, and take every change made while the previous one was under
+//! way. Pools keep their timestamps, not their phases, so a restarted
+//! emulator carries on each lifecycle where the clock says it is.
+//!
+//! An emulator holds an exclusive lock on `FILE.lock` for as long as it
+//! runs, taken before the file is read: a second emulator on the same file
+//! refuses to start and leaves it alone. The file is read with a size bound,
+//! and every pool in it is checked, so a malformed one is refused at start,
+//! by name, rather than failing every `list` later.
 
+use std::collections::HashSet;
 use std::fmt;
-use std::io::{self, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::rng;
+
 /// Written in the file so a different file is refused, not misread.
 pub const FORMAT: &str = "poolctl-emulator-state/1";
+
+/// The biggest state file read: about 30,000 pools.
+pub const MAX_STATE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Appended to the state file's name for the lock file beside it.
+pub const STATE_LOCK_SUFFIX: &str = ".lock";
 
 /// The AK/SK and project id a client needs. The SK never appears in `Debug`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,38 +102,140 @@ impl StoredPool {
 struct StateFile {
     format: String,
     credentials: Option<Credentials>,
+    /// Read one by one, so an error can name the pool.
+    pools: Vec<Value>,
+}
+
+/// A state file, read and checked.
+struct Loaded {
+    credentials: Option<Credentials>,
     pools: Vec<StoredPool>,
 }
 
-/// Reads a state file. A missing or empty file is no state (so `mktemp`
-/// output works); anything else that does not parse is an error that names
-/// the file.
-fn read_file(path: &Path) -> io::Result<Option<StateFile>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+fn invalid(path: &Path, why: impl fmt::Display) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "{}: not a poolctl emulator state file ({why})",
+            path.display()
+        ),
+    )
+}
+
+/// Reads at most [`MAX_STATE_BYTES`] of `path`; `None` when it does not exist.
+fn read_bounded(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let file = match File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+        Err(e) => return Err(with_path(e)),
+    };
+    // A device or a FIFO would be read forever, and then renamed over.
+    if !file.metadata().map_err(with_path)?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a regular file", path.display()),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_STATE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(with_path)?;
+    if bytes.len() as u64 > MAX_STATE_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "{}: larger than {} MiB, the most a state file may hold",
+                path.display(),
+                MAX_STATE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// Reads a state file. A missing or empty file is no state (so `mktemp`
+/// output works); anything else that does not parse, or holds a malformed
+/// pool, is an error that names the file (and the pool).
+fn read_file(path: &Path) -> io::Result<Option<Loaded>> {
+    let Some(bytes) = read_bounded(path)? else {
+        return Ok(None);
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let corrupt = |why: String| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "{}: not a poolctl emulator state file ({why})",
-                path.display()
-            ),
-        )
-    };
-    let file: StateFile = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    let file: StateFile = serde_json::from_slice(&bytes).map_err(|e| invalid(path, e))?;
     if file.format != FORMAT {
-        return Err(corrupt(format!(
-            "format `{}`, expected `{FORMAT}`",
-            file.format
-        )));
+        return Err(invalid(
+            path,
+            format!("format `{}`, expected `{FORMAT}`", file.format),
+        ));
     }
-    Ok(Some(file))
+    let mut names = HashSet::new();
+    let mut pools = Vec::with_capacity(file.pools.len());
+    for (i, value) in file.pools.into_iter().enumerate() {
+        let which = match value.get("name").and_then(Value::as_str) {
+            Some(name) => format!("pool {i} `{}`", super::reply::shorten(name).escape_debug()),
+            None => format!("pool {i}"),
+        };
+        let malformed = |why: String| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: malformed {which}: {why}", path.display()),
+            )
+        };
+        let pool: StoredPool =
+            serde_json::from_value(value).map_err(|e| malformed(e.to_string()))?;
+        check_pool(&pool).map_err(malformed)?;
+        if !names.insert(pool.name.clone()) {
+            return Err(malformed("another pool has the same name".into()));
+        }
+        pools.push(pool);
+    }
+    Ok(Some(Loaded {
+        credentials: file.credentials,
+        pools,
+    }))
+}
+
+/// What show, list and the lifecycle rely on in a stored pool.
+fn check_pool(p: &StoredPool) -> Result<(), String> {
+    if p.name.is_empty() || p.label.is_empty() {
+        return Err("`name` and `label` must not be empty".into());
+    }
+    if !["Dedicate", "Logical"].contains(&p.pool_type.as_str()) {
+        return Err(format!(
+            "`pool_type` must be Dedicate or Logical, not `{}`",
+            super::reply::shorten(&p.pool_type).escape_debug()
+        ));
+    }
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    if !p.object.is_object() {
+        return Err(format!(
+            "`object` must be the pool object (kind, apiVersion, metadata, spec), not {}",
+            kind(&p.object)
+        ));
+    }
+    let metadata = &p.object["metadata"];
+    if metadata["name"].as_str() != Some(p.name.as_str()) {
+        return Err("`object.metadata.name` must be the pool's `name`".into());
+    }
+    for (field, value) in [
+        ("object.metadata.labels", &metadata["labels"]),
+        ("object.spec", &p.object["spec"]),
+    ] {
+        if !value.is_object() {
+            return Err(format!("`{field}` must be an object, not {}", kind(value)));
+        }
+    }
+    Ok(())
 }
 
 /// The credentials a state file holds, so a restarted `poolctl emulator`
@@ -124,38 +244,69 @@ pub fn load_credentials(path: &Path) -> io::Result<Option<Credentials>> {
     Ok(read_file(path)?.and_then(|f| f.credentials))
 }
 
-/// Writes `bytes` to `path` so that no reader ever sees a partial file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// The directory and file name of `path`.
+fn split(path: &Path) -> io::Result<(PathBuf, String)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let file_name = path
+    let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "state path has no file name"))?
         .to_string_lossy()
         .into_owned();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    Ok((dir, name))
+}
+
+/// Options that create a file readable by its owner only (it holds the SK)
+/// and never open one through a symlink.
+fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// A new temporary file beside the state file: an unpredictable name,
+/// created exclusively (`O_CREAT|O_EXCL`: never a file that exists, never
+/// through a symlink), mode 600.
+fn create_temporary(dir: &Path, file_name: &str) -> io::Result<(PathBuf, File)> {
+    let mut last = None;
+    for _ in 0..8 {
+        let tmp = dir.join(format!(".{file_name}.tmp-{:016x}", rng::os_random_u64()));
+        match owner_only(OpenOptions::new().write(true).create_new(true)).open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
+}
+
+/// Writes `bytes` to `path` so that no reader ever sees a partial file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, file_name) = split(path)?;
+    let mut created = None;
     let result = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        // The file holds the SK: readable by its owner only.
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
+        let (tmp, mut file) = create_temporary(&dir, &file_name)?;
+        created = Some(tmp.clone());
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&tmp, path)?;
+        created = None;
         // The rename itself is durable only once the directory is synced.
         #[cfg(unix)]
-        if let Ok(d) = std::fs::File::open(&dir) {
+        if let Ok(d) = File::open(&dir) {
             let _ = d.sync_all();
         }
         Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if let Some(tmp) = created {
+        // Ours: created exclusively above.
+        let _ = std::fs::remove_file(tmp);
     }
     result.map_err(|e: io::Error| {
         io::Error::new(
@@ -163,6 +314,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             format!("cannot write state file {}: {e}", path.display()),
         )
     })
+}
+
+/// The exclusive lock on `FILE.lock`, held while the file is in use.
+/// Released when dropped (or when the process ends, however it ends).
+struct Lock(#[allow(dead_code)] File);
+
+impl Lock {
+    fn take(path: &Path) -> io::Result<Lock> {
+        let mut name = path.as_os_str().to_owned();
+        name.push(STATE_LOCK_SUFFIX);
+        let lock_path = PathBuf::from(name);
+        let file = owner_only(OpenOptions::new().read(true).write(true).create(true))
+            .open(&lock_path)
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot open the lock file {}: {e}", lock_path.display()),
+                )
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(Lock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(io::Error::new(
+                io::ErrorKind::ResourceBusy,
+                format!(
+                    "{} is in use by another poolctl emulator (it holds {})",
+                    path.display(),
+                    lock_path.display()
+                ),
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(io::Error::new(
+                e.kind(),
+                format!("cannot lock {}: {e}", lock_path.display()),
+            )),
+        }
+    }
 }
 
 struct Inner {
@@ -181,6 +367,10 @@ struct Shared {
     /// The version on disk. Held across the write, so files land in order and
     /// one at a time.
     written: tokio::sync::Mutex<u64>,
+    /// The lock on the file, until [`Store::close`].
+    file_lock: Mutex<Option<Lock>>,
+    /// Set by [`Store::close`]: no write after it.
+    closed: AtomicBool,
     #[cfg(test)]
     writers: Arc<Writers>,
 }
@@ -220,47 +410,35 @@ fn encode(credentials: &Credentials, pools: &[Arc<StoredPool>]) -> Vec<u8> {
 }
 
 /// Removes the temporary files that writers killed mid-write (`kill -9`, a
-/// crash) left next to `path`. Only those of processes that are gone: a
-/// live one may be about to rename its file.
+/// crash) left next to `path`. Called with the lock held: no other emulator
+/// writes there, so every one of them is a leftover. A symlink is removed,
+/// never followed.
 fn remove_stale_temporaries(path: &Path) {
-    #[cfg(target_os = "linux")]
-    {
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            return;
-        };
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        let prefix = format!(".{}.tmp-", name.to_string_lossy());
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let file_name = entry.file_name();
-            let Some(pid) = file_name
-                .to_str()
-                .and_then(|n| n.strip_prefix(&prefix))
-                .and_then(|p| p.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            let alive =
-                pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
-            if !alive {
-                let _ = std::fs::remove_file(entry.path());
-            }
+    let Ok((dir, name)) = split(path) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let leftover = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix));
+        if leftover {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = path;
 }
 
 impl Store {
-    /// Loads `path` if it exists, and writes it once with `credentials`, so a
-    /// restart finds them even before the first pool is created.
+    /// Locks `path` (a second emulator on it is refused), loads it if it
+    /// exists, and writes it once with `credentials`, so a restart finds
+    /// them even before the first pool is created. Nothing is written
+    /// unless the lock is taken and the file read and checked.
     pub fn open(path: Option<PathBuf>, credentials: Credentials) -> io::Result<Store> {
+        let lock = path.as_deref().map(Lock::take).transpose()?;
         let pools = match &path {
             Some(p) => read_file(p)?.map(|f| f.pools).unwrap_or_default(),
             None => Vec::new(),
@@ -276,10 +454,32 @@ impl Store {
                 credentials,
                 inner: Mutex::new(Inner { pools, version: 0 }),
                 written: tokio::sync::Mutex::new(0),
+                file_lock: Mutex::new(lock),
+                closed: AtomicBool::new(false),
                 #[cfg(test)]
                 writers: Arc::default(),
             }),
         })
+    }
+
+    /// Waits for a write under way, then lets go of the file: its lock is
+    /// released and later changes are refused (the server has stopped).
+    pub async fn close(&self) {
+        let _written = self.shared.written.lock().await;
+        self.shared.closed.store(true, Ordering::SeqCst);
+        drop(
+            self.shared
+                .file_lock
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+        );
+    }
+
+    /// The number of changes so far (0 at start): a request that changed
+    /// nothing leaves it as it was.
+    pub fn version(&self) -> u64 {
+        self.shared.lock().version
     }
 
     /// Runs `f` on the pools that are not gone for good, outside the lock.
@@ -345,6 +545,11 @@ impl Shared {
         if *written >= version {
             return Ok(());
         }
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(io::Error::other(
+                "the emulator is stopping: the change is not saved",
+            ));
+        }
         // Taken after the writer lock: at least as new as `version`, with
         // every change made while the previous write was under way.
         let (pools, snapshot) = {
@@ -406,7 +611,10 @@ mod tests {
             provision_ms: 100,
             deleted_ms: None,
             delete_ms: 200,
-            object: serde_json::json!({"kind": "Pool"}),
+            object: serde_json::json!({
+                "kind": "Pool", "apiVersion": "v2",
+                "metadata": {"name": name, "labels": {}}, "spec": {}
+            }),
         }
     }
 
@@ -429,14 +637,152 @@ mod tests {
             })
             .await
             .unwrap();
+        // Locked while the store is open, free once it is closed.
+        let err = Store::open(Some(path.clone()), creds()).err().unwrap();
+        assert_eq!(err.kind(), io::ErrorKind::ResourceBusy, "{err}");
+        assert!(
+            err.to_string().contains("another poolctl emulator"),
+            "{err}"
+        );
+        store.close().await;
         let again = Store::open(Some(path.clone()), creds()).unwrap();
         assert_eq!(again.read(0, |p| p.to_vec()), vec![Arc::new(pool("a"))]);
-        // No temporary file is left behind.
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        // No temporary file is left behind; the lock file stays.
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("state.json")]);
+        names.sort();
+        assert_eq!(names, ["state.json", "state.json.lock"]);
+        #[cfg(unix)]
+        for name in names {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(&name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}");
+        }
+    }
+
+    /// A closed store refuses changes instead of writing without its lock.
+    #[tokio::test]
+    async fn no_write_after_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let store = Store::open(Some(path.clone()), creds()).unwrap();
+        store.close().await;
+        let before = std::fs::read(&path).unwrap();
+        let err = store
+            .update(0, |pools| {
+                pools.push(Arc::new(pool("late")));
+                ((), true)
+            })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("stopping"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    /// The temporary file is created exclusively: an existing file or a
+    /// symlink at its name is never opened, let alone written.
+    #[cfg(unix)]
+    #[test]
+    fn temporaries_are_created_exclusively_and_never_through_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let (tmp, _file) = create_temporary(dir.path(), "state.json").unwrap();
+        let name = tmp.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(
+            name.starts_with(".state.json.tmp-") && name.len() == 32,
+            "{name}"
+        );
+        let (other, _file) = create_temporary(dir.path(), "state.json").unwrap();
+        assert_ne!(tmp, other, "names are drawn afresh");
+        // What create_temporary opens, at a name that is a planted symlink.
+        let planted = dir.path().join(".state.json.tmp-planted");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let opened = owner_only(OpenOptions::new().write(true).create_new(true)).open(&planted);
+        assert_eq!(opened.unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        std::fs::remove_file(&planted).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("absent"), &planted).unwrap();
+        let opened = owner_only(OpenOptions::new().write(true).create_new(true)).open(&planted);
+        assert!(opened.is_err(), "a dangling symlink is not followed either");
+        assert!(!dir.path().join("absent").exists());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
+
+    /// A lock file that is a symlink is refused, not followed.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_lock_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let elsewhere = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("state.json.lock")).unwrap();
+        let err = Store::open(Some(path.clone()), creds()).err().unwrap();
+        assert!(err.to_string().contains("state.json.lock"), "{err}");
+        assert!(!elsewhere.exists() && !path.exists());
+    }
+
+    #[test]
+    fn malformed_pools_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let fixed = serde_json::to_value(pool("pool-a-1")).unwrap();
+        let mut null_object = fixed.clone();
+        null_object["object"] = Value::Null;
+        let write = |pools: Vec<Value>| {
+            let file = serde_json::json!({"format": FORMAT, "credentials": null, "pools": pools});
+            std::fs::write(&path, file.to_string()).unwrap();
+        };
+        write(vec![fixed.clone()]);
+        assert_eq!(
+            Store::open(Some(path.clone()), creds())
+                .unwrap()
+                .read(0, |p| p.len()),
+            1
+        );
+        let mut renamed = fixed.clone();
+        renamed["name"] = "pool-b-2".into();
+        let mut no_spec = fixed.clone();
+        no_spec["object"]["spec"] = Value::Null;
+        let mut missing = fixed.clone();
+        missing.as_object_mut().unwrap().remove("created_ms");
+        for (pools, expected) in [
+            (vec![null_object], "pool 0 `pool-a-1`: `object` must be the pool object (kind, apiVersion, metadata, spec), not null"),
+            (vec![renamed], "`object.metadata.name` must be the pool's `name`"),
+            (vec![fixed.clone(), no_spec], "pool 1 `pool-a-1`: `object.spec` must be an object, not null"),
+            (vec![fixed.clone(), missing], "pool 1 `pool-a-1`: missing field `created_ms`"),
+            (vec![fixed.clone(), fixed.clone()], "pool 1 `pool-a-1`: another pool has the same name"),
+            (vec![Value::Null], "malformed pool 0: invalid type: null"),
+        ] {
+            write(pools);
+            let text = std::fs::read(&path).unwrap();
+            let err = Store::open(Some(path.clone()), creds()).err().unwrap();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+            let msg = err.to_string();
+            assert!(msg.contains("state.json") && msg.contains(expected), "{msg}");
+            assert_eq!(std::fs::read(&path).unwrap(), text, "left untouched");
+        }
+    }
+
+    #[test]
+    fn the_read_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let f = File::create(&path).unwrap();
+        f.set_len(MAX_STATE_BYTES + 1).unwrap();
+        drop(f);
+        let err = load_credentials(&path).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().contains("larger than 64 MiB"), "{err}");
+        #[cfg(unix)]
+        {
+            let err = load_credentials(Path::new("/dev/zero")).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
     }
 
     #[test]
@@ -463,7 +809,8 @@ mod tests {
     }
 
     /// A `kill -9` during a write leaves the temporary file behind, as big
-    /// as the state; restarts must not pile them up.
+    /// as the state; restarts must not pile them up. The lock makes every
+    /// one of them a leftover.
     #[cfg(target_os = "linux")]
     #[test]
     fn temporaries_of_dead_writers_are_removed_on_open() {
@@ -569,6 +916,7 @@ mod tests {
         );
         second.await.unwrap();
         assert_eq!(writers.most.load(SeqCst), 1);
+        store.close().await;
         let names: Vec<String> = Store::open(Some(path), creds())
             .unwrap()
             .read(0, |p| p.iter().map(|p| p.name.clone()).collect());

@@ -1,0 +1,196 @@
+//! `poolctl emulator --state FILE` against a hostile or careless
+//! neighbourhood: a symlink planted where the temporary file goes, a second
+//! emulator on the same file, a file with malformed pools, a huge file
+//! (issue 9; docs/emulator.md, "State file"). Through the real binary.
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{run, std_poolctl, Emulator};
+
+fn create(emu: &Emulator, name: &str) {
+    let r = run(emu.poolctl().args([
+        "create",
+        "--name",
+        name,
+        "--flavor",
+        "modelarts.vm.cpu.8ud",
+        "--count",
+        "1",
+        "--network",
+        "network-21e1",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `poolctl emulator --state FILE` that is expected to refuse to start.
+fn refused(state: &Path) -> common::Run {
+    let mut cmd = std_poolctl();
+    cmd.args(["emulator", "--listen", "127.0.0.1:0", "--state"])
+        .arg(state)
+        .stdin(Stdio::null());
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // A refusal is immediate; an emulator that starts would serve forever.
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(10));
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    });
+    let out = child.wait_with_output().unwrap();
+    drop(killer);
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Before, the temporary file was `.FILE.tmp-PID`, opened with
+/// `O_CREAT|O_TRUNC` and followed through symlinks: a symlink planted there
+/// made the emulator write the state, SK included, into the file it pointed
+/// at. Now the name is unpredictable and the file is created exclusively.
+#[cfg(unix)]
+#[test]
+fn a_planted_symlink_never_receives_the_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let state_arg = state.to_str().unwrap();
+    let emu = Emulator::start(&["--state", state_arg]);
+    let pid = emu.child.id();
+    // Where the old code put its temporary file, and a few guesses more.
+    for name in [
+        format!(".emu.json.tmp-{pid}"),
+        ".emu.json.tmp".to_string(),
+        "emu.json.tmp".to_string(),
+    ] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+    }
+    create(&emu, "pool-symlink");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(saved["pools"].as_array().unwrap().len(), 1);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&state).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // Only the state file, its lock and the planted links are there.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.contains("tmp"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["emu.json", "emu.json.lock", "victim.txt"]);
+}
+
+/// Before, a second emulator on the same file started, and each one's
+/// writes erased the other's pools.
+#[test]
+fn a_second_emulator_on_the_same_state_file_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let emu = Emulator::start(&["--state", state.to_str().unwrap()]);
+    create(&emu, "pool-first");
+    let before = std::fs::read(&state).unwrap();
+    let r = refused(&state);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no exports: {}", r.stdout);
+    assert!(
+        r.stderr.contains("emu.json") && r.stderr.contains("another poolctl emulator"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the file is untouched"
+    );
+    // The first one still serves, and still writes.
+    create(&emu, "pool-second");
+    drop(emu);
+    // Once it is gone, the file can be used again.
+    let again = Emulator::start(&["--state", state.to_str().unwrap()]);
+    assert_eq!(common::pools_named(&again, "pool-second").len(), 1);
+}
+
+/// Before, a pool whose `object` was null was accepted, and every `list`
+/// then failed in the client.
+#[test]
+fn malformed_pools_are_refused_at_start_naming_the_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let good = |name: &str| {
+        serde_json::json!({
+            "name": format!("{name}-0123456789abcdef0123456789abcdef"),
+            "label": name, "workspace": "0", "pool_type": "Dedicate",
+            "resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": 1}],
+            "scope": ["Train"], "parent": null, "created_ms": 1_729_773_763_000u64,
+            "provision_ms": 1000, "deleted_ms": null, "delete_ms": 250,
+            "object": {"kind": "Pool", "apiVersion": "v2",
+                "metadata": {"name": format!("{name}-0123456789abcdef0123456789abcdef"),
+                    "labels": {"os.modelarts/name": name}},
+                "spec": {"type": "Dedicate"}}
+        })
+    };
+    let mut null_object = good("pool-null");
+    null_object["object"] = serde_json::Value::Null;
+    let mut no_label = good("pool-nolabel");
+    no_label.as_object_mut().unwrap().remove("label");
+    let mut odd_type = good("pool-odd");
+    odd_type["pool_type"] = "Huge".into();
+    for (bad, named) in [
+        (null_object, "pool-null-0123456789abcdef0123456789abcdef"),
+        (no_label, "pool-nolabel-0123456789abcdef0123456789abcdef"),
+        (odd_type, "pool-odd-0123456789abcdef0123456789abcdef"),
+    ] {
+        let file = serde_json::json!({
+            "format": "poolctl-emulator-state/1",
+            "credentials": {"ak": "EMU00000000000000000", "sk": "s".repeat(40), "project_id": "p"},
+            "pools": [good("pool-fine"), bad],
+        });
+        let text = serde_json::to_string_pretty(&file).unwrap();
+        std::fs::write(&state, &text).unwrap();
+        let r = refused(&state);
+        assert_eq!(r.code, 2, "{named}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("emu.json") && r.stderr.contains(named),
+            "{named}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert_eq!(std::fs::read_to_string(&state).unwrap(), text);
+    }
+}
+
+/// The state file is read with a bound; a bigger one is refused, untouched.
+#[test]
+fn a_huge_state_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let f = std::fs::File::create(&state).unwrap();
+    // Sparse: whitespace-free zeros, 65 MiB.
+    f.set_len(65 * 1024 * 1024).unwrap();
+    drop(f);
+    let r = refused(&state);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("emu.json") && r.stderr.contains("64 MiB"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::metadata(&state).unwrap().len(),
+        65 * 1024 * 1024,
+        "left as it was"
+    );
+}
