@@ -1262,7 +1262,8 @@ async fn the_connection_cap_closes_idle_connections_only() {
             tokio::spawn(async move { api.list(&[]).await.len() })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Their heads are in (so they are busy) well before the idle ones come.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let mut idle = Vec::new();
     for _ in 0..4 {
         idle.push(tokio::net::TcpStream::connect(emu.addr()).await.unwrap());

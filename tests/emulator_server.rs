@@ -337,3 +337,21 @@ fn the_bound_address_is_printed_and_a_non_loopback_one_warned_about() {
         );
     }
 }
+
+/// A request head over 64 KiB is refused (431) without being buffered
+/// further. Before, hyper's default let about 400 KB through.
+#[test]
+fn a_request_head_over_64_kib_is_refused() {
+    let emu = Emulator::start(&[]);
+    for (size, status) in [(60_000, 401), (66_000, 431), (300_000, 431)] {
+        let mut sock = TcpStream::connect(addr(&emu)).unwrap();
+        let head = format!(
+            "GET /v2/x/pools HTTP/1.1\r\nHost: a\r\nX-Big: {}\r\n\r\n",
+            "a".repeat(size)
+        );
+        // The server may close before it has read it all.
+        let _ = sock.write_all(head.as_bytes());
+        let answer = read_answer(&mut sock, Duration::from_secs(5));
+        assert_eq!(answer.map(|(s, _)| s), Some(status), "{size}");
+    }
+}
