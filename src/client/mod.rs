@@ -376,6 +376,10 @@ impl Client {
             .user_agent(USER_AGENT)
             .timeout(http.request_timeout)
             .connect_timeout(connect_timeout)
+            // Never reuse a connection the server may have closed as idle
+            // (the emulator after 10 s, gateways after a minute or so): a
+            // create sent on one would fail as ambiguous.
+            .pool_idle_timeout(Duration::from_secs(4))
             // A signed request must not be replayed to another host.
             .redirect(reqwest::redirect::Policy::none());
         // This machine is never reached through a proxy (the emulator, a
