@@ -36,7 +36,7 @@ complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file 
 complete -c poolctl -n "__fish_poolctl_needs_command" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_needs_command" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_needs_command" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -100,7 +100,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l wait -d 'Foll
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-secrets -d 'Show secret values (userLogin.password) instead of <redacted>'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -120,7 +120,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -138,7 +138,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l request-timeout 
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-secrets -d 'Show secret values instead of <redacted>'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
@@ -159,7 +159,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'P
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s h -l help -d 'Print help'
@@ -179,7 +179,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'P
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
@@ -198,7 +198,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeo
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pool is gone'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help'
@@ -220,7 +220,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l ca-bundle -
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help'
@@ -237,7 +237,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l ca-bundle -d 
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help'
@@ -254,7 +254,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l ca-bundl
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help'
@@ -271,7 +271,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l ca-bundle -d 'PE
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'

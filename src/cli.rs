@@ -94,7 +94,7 @@ pub struct GlobalArgs {
     pub request_timeout: Duration,
 
     /// Allow plain http:// to a host that is not this machine; credentials then cross the
-    /// network in cleartext, and every run warns.
+    /// network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1].
     #[arg(long, global = true)]
     pub allow_plain_http: bool,
 

@@ -27,7 +27,9 @@ fn main() -> ExitCode {
             return ExitCode::from(status.code());
         }
     };
-    let env = |k: &str| std::env::var(k).ok();
+    // A value that is not UTF-8 is read, not taken for unset: a credential
+    // holding one is then refused as such (exit 4), naming the variable.
+    let env = |k: &str| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned());
     let home = std::env::home_dir();
     let output = OutputSettings::resolve(&cli.global, &env);
     let printer = Printer::new(&output);

@@ -41,17 +41,35 @@ pub fn secrets_by_name(value: &mut Value) {
     }
 }
 
+/// Whether a character may change what a terminal shows beyond itself:
+/// the controls (C0, DEL, C1: escape sequences, bells, carriage returns),
+/// the bidirectional overrides and isolates that reorder what follows
+/// ("Trojan Source"), and the line and paragraph separators.
+pub fn is_unsafe_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// Text from the service or a manifest, safe to print on a terminal: every
-/// control character (escape sequences included) written as an escape, so
-/// it shows and does nothing.
+/// character of [`is_unsafe_on_terminal`] written as an escape (`\u{1b}`),
+/// so it shows and does nothing.
 pub fn terminal(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe_on_terminal) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
+            if is_unsafe_on_terminal(c) {
+                c.escape_unicode().to_string()
             } else {
                 c.to_string()
             }
@@ -164,8 +182,13 @@ mod tests {
     fn control_characters_show_and_do_nothing() {
         assert_eq!(
             terminal("a\x1b]0;PWNED\x07b\r"),
-            "a\\u{1b}]0;PWNED\\u{7}b\\r"
+            "a\\u{1b}]0;PWNED\\u{7}b\\u{d}"
         );
         assert_eq!(terminal_lines("a\x1bb\nc"), "a\\u{1b}b\nc");
+        assert_eq!(
+            terminal("abc\u{202e}def\u{2028}\u{85}\u{9b}"),
+            "abc\\u{202e}def\\u{2028}\\u{85}\\u{9b}"
+        );
+        assert_eq!(terminal("plain é ü 名"), "plain é ü 名");
     }
 }

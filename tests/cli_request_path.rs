@@ -432,7 +432,8 @@ fn the_json_body_of_any_string_reads_back() {
     };
     let body = dry_run(&text);
     assert!(
-        body.contains("a\\u0080b\\u007fc\\u009f\\ufffed\\uffffe\u{85}f"),
+        // NEL too is written as an escape: it could drive a terminal.
+        body.contains("a\\u0080b\\u007fc\\u009f\\ufffed\\uffffe\\u0085f"),
         "{body}"
     );
     let v: Value = serde_json::from_str(&body).unwrap();

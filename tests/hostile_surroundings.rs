@@ -29,7 +29,11 @@ fn counting_proxy() -> (String, Arc<AtomicUsize>) {
             let mut stream = stream;
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
-            let body = r#"{"kind":"List","apiVersion":"v2","metadata":{},"items":[]}"#;
+            // Good for an IAM lookup and for a list alike.
+            let body = format!(
+                r#"{{"kind":"List","apiVersion":"v2","metadata":{{}},"items":[],"projects":[{{"id":"{}"}}]}}"#,
+                common::scripted::PROJECT
+            );
             let _ = std::io::Write::write_all(
                 &mut stream,
                 format!(
@@ -88,6 +92,30 @@ fn loopback_and_the_emulator_never_go_through_a_proxy() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(s.count("GET", "/pools"), 1, "the service saw the request");
     assert_eq!(hits.load(Ordering::SeqCst), 0, "the proxy saw the request");
+
+    // A loopback endpoint with a remote IAM endpoint: IAM may go through
+    // the proxy, the pools never.
+    let r = run(poolctl()
+        .env("POOLCTL_AUTH_TOKEN", "TOKEN-CANARY-1")
+        .env("HTTP_PROXY", &proxy)
+        .env("http_proxy", &proxy)
+        .args([
+            "--endpoint",
+            &s.url,
+            "--iam-endpoint",
+            "http://iam.example.test",
+            "--allow-plain-http",
+            "--region",
+            "eu-de",
+            "list",
+        ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(s.count("GET", "/pools"), 2, "the service saw the list");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "only the IAM lookup went through the proxy"
+    );
 }
 
 #[test]
@@ -204,11 +232,171 @@ fn credentials_with_control_characters_are_exit_4_naming_the_source() {
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("the SK from HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK"),
+            .contains("the value of HUAWEICLOUD_SDK_SK holds a control character"),
         "{}",
         r.stderr
     );
     assert!(!r.stderr.contains("CANARY"), "{}", r.stderr);
+    // The security token is named as itself.
+    let r = run(poolctl()
+        .env("HUAWEICLOUD_SDK_AK", "AK")
+        .env("HUAWEICLOUD_SDK_SK", "SK")
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ST\u{1}CANARY")
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:1",
+            "--project-id",
+            "p",
+            "list",
+        ]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+        "{}",
+        r.stderr
+    );
+    // Bytes that are not UTF-8 are not "not set".
+    use std::os::unix::ffi::OsStringExt;
+    let r = run(poolctl()
+        .env(
+            "POOLCTL_AUTH_TOKEN",
+            std::ffi::OsString::from_vec(b"tok\xffCANARY".to_vec()),
+        )
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:1",
+            "--project-id",
+            "p",
+            "list",
+        ]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("POOLCTL_AUTH_TOKEN holds bytes that are not UTF-8"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("CANARY"), "{}", r.stderr);
+}
+
+#[test]
+fn a_credentials_file_over_its_bound_is_a_usage_error() {
+    let r = run(poolctl()
+        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/dev/zero")
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:1",
+            "--project-id",
+            "p",
+            "list",
+        ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("larger than 1 MiB"), "{}", r.stderr);
+}
+
+#[test]
+fn a_huge_pool_name_neither_panics_nor_floods_the_table() {
+    let s = Server::start();
+    let name = "\u{1b}".repeat(20_000);
+    s.answer(
+        Route::List,
+        &[answer(
+            200,
+            json!({"items": [{"metadata": {"name": name}}]}),
+        )],
+    );
+    let r = run(s.poolctl().arg("list"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    no_escape(&r);
+    assert!(
+        r.stdout.lines().all(|l| l.chars().count() < 500),
+        "{}",
+        r.stdout.len()
+    );
+    let r = run(s.poolctl().args(["list", "-v"]));
+    assert_eq!(r.code, 0, "{}", &r.stderr[..r.stderr.len().min(500)]);
+}
+
+#[test]
+fn an_answer_too_large_to_read_is_not_asked_again() {
+    let s = Server::start();
+    s.answer(
+        Route::List,
+        &[Answer {
+            status: 200,
+            body: format!(
+                "{{\"items\": [], \"pad\": \"{}\"}}",
+                "x".repeat(33 * 1024 * 1024)
+            ),
+            date: None,
+        }],
+    );
+    let r = run(s.poolctl().arg("list"));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("answered HTTP 200, but the answer is larger than 32 MiB"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.count("GET", "/pools"), 1);
+}
+
+#[test]
+fn the_plain_http_opt_in_is_said_even_with_quiet_and_may_come_from_the_environment() {
+    let r = run(poolctl()
+        .env("POOLCTL_AUTH_TOKEN", "TOKEN-CANARY-1")
+        .env("POOLCTL_ALLOW_PLAIN_HTTP", "1")
+        .args([
+            "--endpoint",
+            "http://127.0.0.2.nip.invalid:9",
+            "--project-id",
+            "p",
+            "--request-timeout",
+            "1s",
+            "-q",
+            "list",
+        ]));
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: --endpoint http://127.0.0.2.nip.invalid:9"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bidirectional_overrides_and_separators_are_escaped() {
+    let s = Server::start();
+    let sneaky = "pool\u{202e}txt.exe\u{2028}\u{85}x";
+    s.answer(
+        Route::Show,
+        &[answer(
+            200,
+            json!({"metadata": {"name": "pool-x", "labels": {"os.modelarts/name": sneaky}},
+                   "status": {"phase": "Running"}}),
+        )],
+    );
+    let r = run(s.poolctl().args(["get", "pool-x"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("pool\\u{202e}txt.exe\\u{2028}\\u{85}x"),
+        "{}",
+        r.stdout
+    );
+    let r = run(s.poolctl().args(["get", "pool-x", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains('\u{202e}') && !r.stdout.contains('\u{85}'),
+        "{}",
+        r.stdout
+    );
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["metadata"]["labels"]["os.modelarts/name"], sneaky,
+        "the same value"
+    );
 }
 
 #[test]

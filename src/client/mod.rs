@@ -256,7 +256,10 @@ impl RetryPolicy {
 
 /// The HTTP client of the pool API and of the IAM project lookup.
 pub struct Client {
-    http: reqwest::Client,
+    /// For hosts on this machine: never through a proxy.
+    direct: Option<reqwest::Client>,
+    /// For other hosts: through the proxy the environment names, if any.
+    proxied: Option<reqwest::Client>,
     endpoint: BaseUrl,
     /// The IAM endpoint and region of a project still to be looked up.
     iam: Option<(BaseUrl, String)>,
@@ -372,43 +375,60 @@ impl Client {
             )));
         }
 
-        let mut builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .timeout(http.request_timeout)
-            .connect_timeout(connect_timeout)
-            // Never reuse a connection the server may have closed as idle
-            // (the emulator after 10 s, gateways after a minute or so): a
-            // create sent on one would fail as ambiguous.
-            .pool_idle_timeout(Duration::from_secs(4))
-            // A signed request must not be replayed to another host.
-            .redirect(reqwest::redirect::Policy::none());
+        let certs = match &http.ca_bundle {
+            Some(path) => Some(read_ca_bundle(path)?),
+            None => None,
+        };
+        let build = |direct: bool| {
+            let mut builder = reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .timeout(http.request_timeout)
+                .connect_timeout(connect_timeout)
+                // Never reuse a connection the server may have closed as
+                // idle (the emulator after 10 s, gateways after a minute or
+                // so): a create sent on one would fail as ambiguous.
+                .pool_idle_timeout(Duration::from_secs(4))
+                // A signed request must not be replayed to another host.
+                .redirect(reqwest::redirect::Policy::none());
+            if direct {
+                builder = builder.no_proxy();
+            }
+            if let Some(certs) = &certs {
+                builder = builder.tls_certs_merge(certs.clone());
+            } else if !endpoint.is_https() && !iam.as_ref().is_some_and(|(b, _)| b.is_https()) {
+                // Plain http (the emulator): skip loading the system's CA
+                // store, which costs milliseconds and fails where there is none.
+                builder = builder.tls_certs_only(Vec::new());
+            }
+            builder.build().map_err(|e| match &http.ca_bundle {
+                Some(path) => Error::usage(format!(
+                    "--ca-bundle {}: cannot use it: {e}",
+                    path.display()
+                )),
+                None => Error::usage_hint(
+                    format!("cannot set up HTTPS: no usable CA certificates on this machine ({e})"),
+                    "install the ca-certificates package, or pass --ca-bundle with the CA of the endpoint",
+                ),
+            })
+        };
         // This machine is never reached through a proxy (the emulator, a
         // tunnel): a proxy would see the request, the password included,
         // and could answer for the service. Other hosts honour
-        // HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
-        if endpoint.loopback && iam.as_ref().is_none_or(|(b, _)| b.loopback) {
-            builder = builder.no_proxy();
-        }
-        if let Some(path) = &http.ca_bundle {
-            builder = builder.tls_certs_merge(read_ca_bundle(path)?);
-        } else if !endpoint.is_https() && !iam.as_ref().is_some_and(|(b, _)| b.is_https()) {
-            // Plain http (the emulator): skip loading the system's CA store,
-            // which costs milliseconds and fails where there is none.
-            builder = builder.tls_certs_only(Vec::new());
-        }
-        let client = builder.build().map_err(|e| match &http.ca_bundle {
-            Some(path) => Error::usage(format!(
-                "--ca-bundle {}: cannot use it: {e}",
-                path.display()
-            )),
-            None => Error::usage_hint(
-                format!("cannot set up HTTPS: no usable CA certificates on this machine ({e})"),
-                "install the ca-certificates package, or pass --ca-bundle with the CA of the endpoint",
-            ),
-        })?;
+        // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY. Each client is
+        // made only when a host needs it.
+        let bases = || std::iter::once(&endpoint).chain(iam.as_ref().map(|(b, _)| b));
+        let direct = bases()
+            .any(|b| b.loopback)
+            .then(|| build(true))
+            .transpose()?;
+        let proxied = bases()
+            .any(|b| !b.loopback)
+            .then(|| build(false))
+            .transpose()?;
 
         Ok(Client {
-            http: client,
+            direct,
+            proxied,
             endpoint,
             iam,
             project_id,
@@ -852,6 +872,11 @@ impl Client {
                 }
                 Failure::Status(r) if r.status >= 500 => true,
                 Failure::Ambiguous(_) => true,
+                // A 2xx too large to read: the service took the create.
+                Failure::TooLarge(_) => {
+                    accepted = true;
+                    true
+                }
                 Failure::Status(_) | Failure::Local(_) => {
                     return Err(failure_error(&what, failure, attempt, &secrets))
                 }

@@ -122,6 +122,9 @@ pub(crate) enum Failure {
     Ambiguous(String),
     /// A complete non-2xx answer.
     Status(Reply),
+    /// A 2xx answer larger than any answer poolctl reads: the service
+    /// answered, and asking again would only bring the same.
+    TooLarge(u16),
     /// Nothing was sent, and sending again will not help (a bug, or a value
     /// that cannot go in a header).
     Local(String),
@@ -133,7 +136,7 @@ impl Failure {
         match self {
             Failure::NotSent(_) | Failure::Ambiguous(_) => true,
             Failure::Status(r) => r.status == 429 || r.status >= 500,
-            Failure::Local(_) => false,
+            Failure::Local(_) | Failure::TooLarge(_) => false,
         }
     }
 
@@ -157,6 +160,10 @@ impl Failure {
                 }
             }
             Failure::Local(d) => d.clone(),
+            Failure::TooLarge(status) => format!(
+                "HTTP {status}, but the answer is larger than {} MiB",
+                MAX_RESPONSE_BYTES >> 20
+            ),
         }
     }
 }
@@ -183,6 +190,14 @@ pub(crate) fn failure_error(
             detail: format!("no complete answer (gave up after {tries}): {d}"),
         },
         Failure::Local(d) => Error::Internal(anyhow::anyhow!("{what}: {d}")),
+        Failure::TooLarge(status) => Error::Unreadable {
+            what: what.to_string(),
+            status,
+            detail: format!(
+                "the answer is larger than {} MiB, which poolctl does not read",
+                MAX_RESPONSE_BYTES >> 20
+            ),
+        },
         Failure::Status(reply) => {
             let api = api_error(&reply, secrets);
             let what = what.to_string();
@@ -357,7 +372,15 @@ impl Client {
         }
 
         let started = Instant::now();
-        let mut request = self.http.request(call.method.clone(), &url).headers(map);
+        let http = if call.base.loopback {
+            &self.direct
+        } else {
+            &self.proxied
+        };
+        let Some(http) = http else {
+            return Err(Failure::Local("no HTTP client for this host".into()));
+        };
+        let mut request = http.request(call.method.clone(), &url).headers(map);
         if !call.body.is_empty() {
             request = request.body(call.body.to_vec());
         }
@@ -395,10 +418,7 @@ impl Client {
                 Err(_) if failed => break,
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(Failure::Ambiguous(format!(
-                            "the answer is larger than {} MiB",
-                            MAX_RESPONSE_BYTES >> 20
-                        )));
+                        return Err(Failure::TooLarge(status));
                     }
                     body.extend_from_slice(&chunk);
                 }

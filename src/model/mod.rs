@@ -115,9 +115,14 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
     out
 }
 
-/// Not `c-printable` in YAML 1.2 and not escaped by serde_json.
+/// Not `c-printable` in YAML 1.2 and not escaped by serde_json; and what
+/// could drive a terminal that shows the JSON (NEL, the bidirectional
+/// overrides, the line separators: `redact::is_unsafe_on_terminal`).
 fn yaml_refuses_raw(c: char) -> bool {
-    matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+    // Not ASCII: serde_json escapes the C0 controls in strings itself, and
+    // the only ones left raw are the layout of pretty output.
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+        || (!c.is_ascii() && crate::redact::is_unsafe_on_terminal(c))
 }
 
 fn is_empty_extra(m: &Extra) -> bool {
@@ -611,7 +616,7 @@ mod tests {
         let text = to_json(&serde_json::json!({ "k": s }), false);
         assert_eq!(
             text,
-            "{\"k\":\"a\\u007f\\u0080\\u0084\u{85}\\u0086\\u009f\u{a0}\u{fffd}\\ufffe\\uffff\u{1f600}\\\\\\\"\\n\"}"
+            "{\"k\":\"a\\u007f\\u0080\\u0084\\u0085\\u0086\\u009f\u{a0}\u{fffd}\\ufffe\\uffff\u{1f600}\\\\\\\"\\n\"}"
         );
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["k"], s);

@@ -205,9 +205,14 @@ impl Printer {
 
     pub fn warning(&self, text: &str) {
         if !self.quiet {
-            let text = self.safe(text);
-            self.stderr_line(&format!("{}: {text}", self.paint("warning", "1;33")));
+            self.warning_always(text);
         }
+    }
+
+    /// A warning that `--quiet` does not silence (credentials in cleartext).
+    pub fn warning_always(&self, text: &str) {
+        let text = self.safe(text);
+        self.stderr_line(&format!("{}: {text}", self.paint("warning", "1;33")));
     }
 
     /// An error: what failed, the API's words, then a hint.

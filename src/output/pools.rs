@@ -82,6 +82,9 @@ pub fn unreadable_text(unreadable: &[String]) -> String {
         .join("; ")
 }
 
+/// A table cell longer than this is cut (`-o json` has it whole).
+const MAX_CELL: usize = 100;
+
 /// The `list` table: name, display name, type, phase, nodes, age.
 pub fn table(pools: &[Fetched], now: u64) -> String {
     let mut rows = vec![[
@@ -103,9 +106,11 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
             age(p.metadata.creation_timestamp.as_deref(), now),
         ]);
     }
+    // A cell is text from the service: escaped, and cut so that one long
+    // name cannot stretch every row.
     let rows: Vec<[String; 6]> = rows
         .into_iter()
-        .map(|r| r.map(|cell| crate::redact::terminal(&cell)))
+        .map(|r| r.map(|cell| super::cut_line(&crate::redact::terminal(&cell), MAX_CELL)))
         .collect();
     let widths: Vec<usize> = (0..6)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
@@ -115,11 +120,13 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
             r.iter()
                 .enumerate()
                 .map(|(i, cell)| {
-                    if i == 5 {
-                        cell.clone()
+                    // Padded by hand: a `{:<w$}` width above 65535 panics.
+                    let pad = if i == 5 {
+                        0
                     } else {
-                        format!("{cell:<w$}", w = widths[i])
-                    }
+                        widths[i].saturating_sub(cell.chars().count())
+                    };
+                    format!("{cell}{}", " ".repeat(pad))
                 })
                 .collect::<Vec<_>>()
                 .join("  ")
@@ -131,6 +138,18 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_cell_neither_panics_nor_stretches_the_table() {
+        let raw = serde_json::json!({"metadata": {"name": "\u{1b}".repeat(70_000)}});
+        let f = Fetched::from_read(crate::model::read::pool_value(raw).unwrap());
+        let table = table(&[f], 0);
+        assert!(
+            table.lines().all(|l| l.chars().count() < 400),
+            "{}",
+            table.len()
+        );
+    }
 
     #[test]
     fn ages() {

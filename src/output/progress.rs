@@ -121,6 +121,11 @@ impl ClientNotes {
 impl Observer for ClientNotes {
     fn event(&self, e: ClientEvent) {
         let p = &self.printer;
+        // Every run says it, --quiet or not: it is about the credentials.
+        if let ClientEvent::Warning(text) = &e {
+            p.warning_always(text);
+            return;
+        }
         if p.quiet {
             return;
         }
@@ -136,7 +141,6 @@ impl Observer for ClientNotes {
             ClientEvent::Adopting { name } => p.stderr_line(&p.safe(&format!(
                 "note: the create's answer was lost; pool {name}, found by its name, was created by this run and is used"
             ))),
-            ClientEvent::Warning(text) => p.warning(&text),
             ClientEvent::Request {
                 method,
                 url,

@@ -94,6 +94,8 @@ impl Printer {
                         .filter(|d| !d.is_error() && file_of(d) == *file)
                         .count();
                     let pools_text = format!("{pools} {}", plural(*pools, "pool", "pools"));
+                    // A file name is the user's, but may come from anywhere.
+                    let file = crate::redact::terminal(file);
                     if e > 0 {
                         failed += 1;
                         text += &format!("{file}: invalid ({pools_text}; {})\n", counts(e, w));

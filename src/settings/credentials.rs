@@ -55,39 +55,44 @@ pub fn credentials_file_path(env: Env<'_>, home: Option<&Path>) -> Option<PathBu
 /// `home` is the user's home directory, if known.
 pub fn resolve_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredentials, Error> {
     let found = find_credentials(env, home)?;
-    let (ak, secrets): (Option<&str>, Vec<(&str, &Secret)>) = match &found.credentials {
-        Credentials::Token(t) => (None, vec![("the token", t)]),
+    // Where each value came from, as a person would look for it.
+    let source = |field: &str, var: &str| match &found.source {
+        CredentialSource::File(path) => format!("{} ([{FILE_SECTION}] {field})", path.display()),
+        _ => var.to_string(),
+    };
+    let values: Vec<(String, &str)> = match &found.credentials {
+        Credentials::Token(t) => vec![(source("token", ENV_AUTH_TOKEN), t.expose())],
         Credentials::AkSk {
             ak,
             sk,
             security_token,
-        } => (
-            Some(ak),
-            std::iter::once(("the SK", sk))
-                .chain(security_token.iter().map(|t| ("the security token", t)))
-                .collect(),
-        ),
+        } => std::iter::once((source("ak", ENV_AK), ak.as_str()))
+            .chain(std::iter::once((source("sk", ENV_SK), sk.expose())))
+            .chain(
+                security_token
+                    .iter()
+                    .map(|t| (source("security_token", ENV_SECURITY_TOKEN), t.expose())),
+            )
+            .collect(),
     };
-    let values = ak
-        .map(|ak| ("the AK", ak))
-        .into_iter()
-        .chain(secrets.iter().map(|(what, s)| (*what, s.expose())));
-    for (what, value) in values {
+    for (from, value) in values {
         // Signatures, tokens and keys are visible ASCII; anything else (a
-        // control character, a stray newline, a non-ASCII letter) cannot go
-        // in a header, and is a mistake where the value was set.
+        // control character, a stray newline, a non-ASCII letter, bytes
+        // that are not UTF-8) cannot go in a header, and is a mistake where
+        // the value was set.
         if let Some(c) = value.chars().find(|c| !matches!(c, '\x21'..='\x7e')) {
             let kind = if c.is_control() {
                 "a control character"
             } else if c == ' ' {
                 "a space"
+            } else if c == char::REPLACEMENT_CHARACTER {
+                "bytes that are not UTF-8"
             } else {
                 "a character that is not visible ASCII"
             };
             return Err(Error::InvalidCredentials {
                 message: format!(
-                    "{what} from {} holds {kind}, so it cannot be sent; set it again without it",
-                    found.source
+                    "the value of {from} holds {kind}, so it cannot be sent; set it again without it"
                 ),
             });
         }
@@ -145,18 +150,9 @@ fn find_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredential
         ));
         return Err(Error::NoCredentials { looked_at });
     };
-    let text = match read_small_file(&path) {
-        Ok(Some(text)) => text,
-        Ok(None) => {
-            looked_at.push(format!("{} (not found)", path.display()));
-            return Err(Error::NoCredentials { looked_at });
-        }
-        Err(e) => {
-            return Err(incomplete(format!(
-                "cannot read the credentials file {}: {e}",
-                path.display()
-            )))
-        }
+    let Some(text) = read_small_file(&path)? else {
+        looked_at.push(format!("{} (not found)", path.display()));
+        return Err(Error::NoCredentials { looked_at });
     };
     let ini = Ini::parse(&text);
     let get = |key: &str| {
@@ -197,24 +193,40 @@ fn incomplete(message: String) -> Error {
     Error::InvalidCredentials { message }
 }
 
-/// `Ok(None)` when the file does not exist.
-fn read_small_file(path: &Path) -> std::io::Result<Option<String>> {
+/// `Ok(None)` when the file does not exist. A file over its bound is a
+/// usage error (exit 2), as every input over its bound is (DESIGN.md §3);
+/// one that cannot be read means no usable credentials (exit 4).
+fn read_small_file(path: &Path) -> Result<Option<String>, Error> {
+    let cannot = |e: std::io::Error| {
+        incomplete(format!(
+            "cannot read the credentials file {}: {e}",
+            path.display()
+        ))
+    };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+        Err(e) => return Err(cannot(e)),
     };
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "larger than 1 MiB; this is not a credentials file",
+        return Err(Error::usage_hint(
+            format!(
+                "the credentials file {} is larger than 1 MiB; this is not a credentials file",
+                path.display()
+            ),
+            "point HUAWEICLOUD_SDK_CREDENTIALS_FILE at the SDK's INI file ([basic] ak = ..., sk = ...)",
         ));
     }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        incomplete(format!(
+            "cannot read the credentials file {}: not UTF-8 text",
+            path.display()
+        ))
+    })
 }
 
 /// The INI dialect of the SDK credentials file, as Python's `configparser`

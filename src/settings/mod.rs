@@ -46,6 +46,7 @@ const PROJECT_ID: &[&str] = &["POOLCTL_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"
 const IAM_ENDPOINT: &[&str] = &["POOLCTL_IAM_ENDPOINT", "HUAWEICLOUD_SDK_IAM_ENDPOINT"];
 const CA_BUNDLE: &[&str] = &["POOLCTL_CA_BUNDLE"];
 const WORKSPACE_ID: &[&str] = &["POOLCTL_WORKSPACE_ID"];
+const ALLOW_PLAIN_HTTP: &[&str] = &["POOLCTL_ALLOW_PLAIN_HTTP"];
 /// A knob for pipelines and tests that cannot afford second-long backoffs.
 const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
 /// How long a wait rides out a service that does not answer (default 5m).
@@ -60,6 +61,7 @@ pub const FLAG_ENV: &[(&str, &[&str])] = &[
     ("--iam-endpoint", IAM_ENDPOINT),
     ("--ca-bundle", CA_BUNDLE),
     ("--workspace-id", WORKSPACE_ID),
+    ("--allow-plain-http", ALLOW_PLAIN_HTTP),
 ];
 
 /// Everything a run needs to know before it starts.
@@ -267,8 +269,19 @@ fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
         retry.max_outage =
             parse_duration(&text).map_err(|e| Error::usage(format!("{MAX_OUTAGE}: {e}")))?;
     }
+    let allow_plain_http = match first(None, env, ALLOW_PLAIN_HTTP).as_deref() {
+        _ if args.allow_plain_http => true,
+        None => false,
+        Some(v) if ["1", "true", "yes"].contains(&v.to_ascii_lowercase().as_str()) => true,
+        Some(v) if ["0", "false", "no"].contains(&v.to_ascii_lowercase().as_str()) => false,
+        Some(v) => {
+            return Err(Error::usage(format!(
+                "POOLCTL_ALLOW_PLAIN_HTTP={v}: write 1 (allow) or 0 (refuse)"
+            )))
+        }
+    };
     Ok(HttpSettings {
-        allow_plain_http: args.allow_plain_http,
+        allow_plain_http,
         request_timeout: args.request_timeout,
         ca_bundle: args.ca_bundle.clone().or_else(|| {
             CA_BUNDLE
