@@ -1293,3 +1293,107 @@ async fn the_connection_cap_closes_idle_connections_only() {
     drop(api);
     emu.shutdown().await;
 }
+
+/// Whether the server closed `sock` (EOF or reset) within `limit`.
+async fn closed_within(sock: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(limit, sock.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+/// With every slot taken, a new connection first takes the slot of a
+/// connection with nothing in progress, which is dropped at once (before,
+/// 250 ms later, one at a time); only when there is none does it take the
+/// slot of the body read that began the longest ago, once that is
+/// BODY_SHED_AFTER old, which is answered 408. A younger body read is left
+/// alone.
+#[tokio::test]
+async fn a_full_server_drops_idle_connections_at_once_then_cuts_the_oldest_body() {
+    use poolctl::emulator::BODY_SHED_AFTER;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut cfg = config(Duration::from_millis(300));
+    cfg.limits.max_connections = 4;
+    let emu = start(cfg).await;
+    let api = Api::new(&emu);
+    let addr = emu.addr();
+    let body = dedicate("pool-stalled", "f", 1).to_string();
+    let stalled = || async {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = signed_head(&api, "POST", &api.pools(), body.as_bytes())
+            .replace("Signature=", "Signature=0");
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(&body.as_bytes()[..1]).await.unwrap();
+        s
+    };
+    let asked = |close: bool| async move {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let connection = if close { "close" } else { "keep-alive" };
+        s.write_all(
+            format!("GET /nothing HTTP/1.1\r\nHost: a\r\nConnection: {connection}\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).await.unwrap();
+        assert_eq!(&head, b"HTTP/1.1 404");
+        s
+    };
+    let mut old_body = stalled().await;
+    let mut young_body = stalled().await;
+    let mut half = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /v2/x/pools HTTP/1.1\r\nHo")
+            .await
+            .unwrap();
+        half.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // Two new connections take the half-sent ones' slots, at once.
+    let mut kept = Vec::new();
+    for i in 0..2 {
+        let t0 = Instant::now();
+        kept.push(asked(false).await);
+        assert!(
+            t0.elapsed() < Duration::from_millis(150),
+            "new connection {i} waited {:?}",
+            t0.elapsed()
+        );
+    }
+    for s in &mut half {
+        assert!(closed_within(s, Duration::from_millis(50)).await);
+    }
+    drop(kept);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    // Now every slot is a body read: the oldest is cut once it is old enough.
+    let started = Instant::now();
+    let _third = stalled().await;
+    let _fourth = stalled().await;
+    let _answered = asked(true).await;
+    let waited = started.elapsed();
+    assert!(
+        waited < BODY_SHED_AFTER + Duration::from_millis(500),
+        "{waited:?}"
+    );
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), old_body.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.contains("ModelArts.50004000") && text.contains("cut to make room"),
+        "{text}"
+    );
+    assert!(!closed_within(&mut young_body, Duration::from_millis(50)).await);
+    // Body reads in progress would hold the shutdown for its grace.
+    drop((young_body, _third, _fourth));
+    emu.shutdown().await;
+}

@@ -355,3 +355,271 @@ fn a_request_head_over_64_kib_is_refused() {
         assert_eq!(answer.map(|(s, _)| s), Some(status), "{size}");
     }
 }
+
+/// Keeps `n` connections open that each sent half a request head without
+/// credentials, reopening each one the server closes, until dropped.
+struct HalfSentFlood {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<usize>>,
+}
+
+impl HalfSentFlood {
+    fn start(to: SocketAddr, n: usize) -> HalfSentFlood {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let open = move || -> Option<TcpStream> {
+            let mut s = TcpStream::connect_timeout(&to, Duration::from_millis(500)).ok()?;
+            s.write_all(b"GET /v2/x/pools HTTP/1.1\r\nHo").ok()?;
+            s.set_nonblocking(true).ok()?;
+            Some(s)
+        };
+        let thread = std::thread::spawn(move || {
+            let mut socks: Vec<Option<TcpStream>> = (0..n).map(|_| open()).collect();
+            let mut reopened = 0;
+            while !stopping.load(Ordering::Relaxed) {
+                for slot in socks.iter_mut() {
+                    let closed = match slot {
+                        None => true,
+                        Some(s) => {
+                            let mut buf = [0u8; 512];
+                            match s.read(&mut buf) {
+                                Ok(0) => true,
+                                Ok(_) => false,
+                                Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+                            }
+                        }
+                    };
+                    if closed {
+                        *slot = open();
+                        reopened += 1;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            reopened
+        });
+        HalfSentFlood {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// How many connections were reopened after the server closed them.
+    fn stop(mut self) -> usize {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.take().unwrap().join().unwrap()
+    }
+}
+
+impl Drop for HalfSentFlood {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// 400 connections, over the cap of 256, each holding half a request head
+/// without credentials and reopened as soon as it is closed: a signed
+/// `poolctl list` still answers at once. Before, each eviction waited 250 ms
+/// for the evicted connection to end, one at a time, and a new connection
+/// queued behind the flood's reconnections: the list took 6 to 76 s.
+#[test]
+fn a_flood_of_half_sent_heads_never_delays_a_signed_request() {
+    let emu = Emulator::start(&[]);
+    let flood = HalfSentFlood::start(addr(&emu), 400);
+    std::thread::sleep(Duration::from_millis(1500));
+    for i in 0..3 {
+        let t0 = Instant::now();
+        let r = run(emu
+            .poolctl()
+            .args(["list", "-o", "json", "--request-timeout", "5s"]));
+        let took = t0.elapsed();
+        assert_eq!(r.code, 0, "list {i}: {}", r.stderr);
+        assert!(
+            took < Duration::from_secs(2),
+            "list {i} took {took:?} under a flood of half-sent heads: {}",
+            r.stderr
+        );
+    }
+    let reopened = flood.stop();
+    assert!(
+        reopened > 144,
+        "the flood was held off: {reopened} reopened"
+    );
+}
+
+/// 260 connections with the emulator's access key (printed in the exports)
+/// and a wrong signature, each sending 1 byte of a 100-byte body, then
+/// nothing: with every slot in a body read, a new connection takes the slot
+/// of the body read that began the longest ago (at least
+/// BODY_SHED_AFTER ago), which is answered 408. Before, every slot was held
+/// for the 30 s body-read timeout and a signed `poolctl list` took 27 s.
+#[test]
+fn stalled_bodies_with_the_access_key_do_not_lock_signed_requests_out() {
+    use poolctl::emulator::{BODY_SHED_AFTER, MAX_CONNECTIONS};
+    let emu = Emulator::start(&[]);
+    let ak = emu.get("HUAWEICLOUD_SDK_AK");
+    let pools = pools_path(&emu);
+    let body = vec![b'{'; 100];
+    let mut socks: Vec<TcpStream> = (0..MAX_CONNECTIONS + 4)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr(&emu)).unwrap();
+            let head = signed_head(&emu, &ak, "POST", &pools, &body, now_secs(), body.len())
+                .replace("Signature=", "Signature=0");
+            s.write_all(head.as_bytes()).unwrap();
+            s.write_all(&body[..1]).unwrap();
+            s
+        })
+        .collect();
+    let t0 = Instant::now();
+    let r = run(emu
+        .poolctl()
+        .args(["list", "-o", "json", "--request-timeout", "20s"]));
+    let took = t0.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        took < BODY_SHED_AFTER + Duration::from_secs(2),
+        "a signed list took {took:?} with every slot in a stalled body: {}",
+        r.stderr
+    );
+    // The first ones were cut, with a 408 that says why.
+    let (status, text) = read_answer(&mut socks[0], Duration::from_secs(3))
+        .expect("the oldest stalled body is answered");
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("ModelArts.50004000"), "{text}");
+}
+
+/// A non-loopback IPv4 address of this machine, if it has one: the source
+/// address the routing table picks (a UDP `connect` sends nothing).
+fn lan_ipv4() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("10.255.255.255:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+/// `poolctl emulator --listen LISTEN`, running: its export lines and what
+/// it said on stderr up to `serving on`.
+#[cfg(unix)]
+struct Served {
+    child: std::process::Child,
+    stdout: String,
+    stderr: String,
+}
+
+#[cfg(unix)]
+impl Served {
+    fn start(listen: &str) -> Served {
+        let mut child = std_poolctl()
+            .args(["emulator", "--listen", listen])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = |from: Box<dyn Read + Send>| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(from).lines() {
+                    if tx.send(line.unwrap_or_default()).is_err() {
+                        break;
+                    }
+                }
+            });
+            rx
+        };
+        let out = lines(Box::new(child.stdout.take().unwrap()));
+        let err = lines(Box::new(child.stderr.take().unwrap()));
+        let mut stderr = String::new();
+        while !stderr.contains("serving on") {
+            let Ok(line) = err.recv_timeout(Duration::from_secs(20)) else {
+                break;
+            };
+            stderr.push_str(&line);
+            stderr.push('\n');
+        }
+        // Every export line is written before `serving on`, a warning right
+        // after it.
+        let drain = |rx: &std::sync::mpsc::Receiver<String>, text: &mut String| {
+            while let Ok(line) = rx.recv_timeout(Duration::from_millis(500)) {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        };
+        let mut stdout = String::new();
+        drain(&out, &mut stdout);
+        drain(&err, &mut stderr);
+        Served {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn exports(&self) -> Vec<(String, String)> {
+        self.stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// SIGTERM, and the exit code.
+    fn stop(mut self) -> Option<i32> {
+        StdCommand::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap().code()
+    }
+}
+
+/// Listening on a LAN address, the exports point at it, and a client
+/// refuses plain http to another host unless told: the exports end with
+/// `POOLCTL_ALLOW_PLAIN_HTTP=1`, and the warning says credentials cross the
+/// network in cleartext. Before, `poolctl list` with the exports exited 2.
+/// Loopback and all-interfaces listens (exports on 127.0.0.1) get no opt-in.
+#[cfg(unix)]
+#[test]
+fn a_lan_address_exports_the_plain_http_opt_in() {
+    for listen in ["0.0.0.0:0", "127.0.0.1:0"] {
+        let served = Served::start(listen);
+        let (stdout, stderr) = (served.stdout.clone(), served.stderr.clone());
+        assert_eq!(served.stop(), Some(0), "{stderr}");
+        assert!(
+            stdout.starts_with("export POOLCTL_ENDPOINT=http://127.0.0.1:"),
+            "{listen}: {stdout}"
+        );
+        assert!(!stdout.contains("ALLOW_PLAIN_HTTP"), "{listen}: {stdout}");
+        assert!(!stderr.contains("cleartext"), "{listen}: {stderr}");
+    }
+    let Some(ip) = lan_ipv4() else {
+        eprintln!("skipped: this machine has no non-loopback IPv4 address");
+        return;
+    };
+    let served = Served::start(&format!("{ip}:0"));
+    let (stdout, stderr) = (served.stdout.clone(), served.stderr.clone());
+    let mut list = common::poolctl();
+    for (k, v) in served.exports() {
+        list.env(k, v);
+    }
+    let r = run(list.args(["list", "-o", "json"]));
+    assert_eq!(served.stop(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout.lines().last().unwrap_or_default(),
+        "export POOLCTL_ALLOW_PLAIN_HTTP=1",
+        "{stdout}"
+    );
+    assert!(
+        stdout.starts_with(&format!("export POOLCTL_ENDPOINT=http://{ip}:")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning:")
+            && stderr.contains("not a loopback address")
+            && stderr.contains("cleartext"),
+        "{stderr}"
+    );
+    // The exports work as they are.
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

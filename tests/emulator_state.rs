@@ -194,3 +194,153 @@ fn a_huge_state_file_is_refused() {
         "left as it was"
     );
 }
+
+/// The lock is on the file, not on the name: with an emulator on
+/// `real.json`, a second one on a symlink to it is refused. Before, it
+/// started, replaced the symlink by a file of its own at its first write,
+/// and the two emulators went their own ways. An emulator started through
+/// the symlink writes the file it points at, and leaves the symlink be.
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_state_file_in_use_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let emu = Emulator::start(&["--state", real.to_str().unwrap()]);
+    create(&emu, "pool-real");
+    let before = std::fs::read(&real).unwrap();
+    let r = refused(&link);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no exports: {}", r.stdout);
+    assert!(
+        r.stderr.contains("link.json")
+            && r.stderr.contains("another poolctl emulator")
+            && r.stderr.contains("real.json.lock"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&real).unwrap(), before);
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    drop(emu);
+
+    // Alone, an emulator on the symlink reads and writes real.json.
+    let emu = Emulator::start(&["--state", link.to_str().unwrap()]);
+    assert_eq!(common::pools_named(&emu, "pool-real").len(), 1);
+    create(&emu, "pool-through-link");
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    assert_eq!(saved["pools"].as_array().unwrap().len(), 2);
+    // And one on real.json is refused while it runs.
+    let r = refused(&real);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("another poolctl emulator"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A FIFO is refused at once, exit 2. Before, the emulator opened it for
+/// reading before checking what it was, and waited forever for a writer.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ff");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let t0 = std::time::Instant::now();
+    let r = refused(&fifo);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ff") && r.stderr.contains("not a regular file"),
+        "{}",
+        r.stderr
+    );
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+/// The lock is taken before the file is read: a second emulator on a file
+/// in use says so, whatever the file holds at that moment. Before, it read
+/// the file first, and reported what it found there.
+#[test]
+fn the_lock_is_taken_before_the_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let _emu = Emulator::start(&["--state", state.to_str().unwrap()]);
+    // Someone else writes the file behind the running emulator's back.
+    std::fs::write(&state, "not json").unwrap();
+    let r = refused(&state);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("another poolctl emulator"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("not a poolctl emulator state file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), "not json");
+}
+
+/// Saved credentials are served and printed in `export` lines: an empty
+/// one, or one with a byte outside visible ASCII (an ESC, a space, a
+/// non-ASCII letter), is refused at start, naming the file and the field,
+/// never the value. Before, they were served, and an ESC went raw to the
+/// terminal in the exports.
+#[test]
+fn credentials_that_are_empty_or_not_visible_ascii_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let fine = |field: &str, value: &str| {
+        let mut creds = serde_json::json!({
+            "ak": "EMU00000000000000000",
+            "sk": "s".repeat(40),
+            "project_id": "0123456789abcdef0123456789abcdef",
+        });
+        creds[field] = value.into();
+        serde_json::json!({
+            "format": "poolctl-emulator-state/1",
+            "credentials": creds,
+            "pools": [],
+        })
+    };
+    for (field, value) in [
+        ("ak", ""),
+        ("ak", "EMU\u{1b}]0;PWNED\u{7}"),
+        ("sk", ""),
+        ("sk", "secret with spaces"),
+        ("project_id", ""),
+        ("project_id", "proj\u{e9}t"),
+        ("project_id", "p\u{7f}"),
+    ] {
+        let text = serde_json::to_string_pretty(&fine(field, value)).unwrap();
+        std::fs::write(&state, &text).unwrap();
+        let r = refused(&state);
+        let what = format!("{field} {value:?}");
+        assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{what}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("emu.json") && r.stderr.contains(&format!("`{field}`")),
+            "{what}: {}",
+            r.stderr
+        );
+        if !value.is_empty() {
+            assert!(!r.stderr.contains(value), "{what}: {}", r.stderr);
+        }
+        assert!(!r.stderr.contains('\u{1b}'), "{what}: {}", r.stderr);
+        assert_eq!(std::fs::read_to_string(&state).unwrap(), text, "{what}");
+    }
+    // Visible ASCII of any kind is fine.
+    let text = serde_json::to_string(&fine("sk", "a!~\"#{}")).unwrap();
+    std::fs::write(&state, &text).unwrap();
+    let emu = Emulator::start(&["--state", state.to_str().unwrap()]);
+    assert_eq!(emu.get("HUAWEICLOUD_SDK_SK"), "a!~\"#{}");
+}

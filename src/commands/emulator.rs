@@ -15,7 +15,7 @@ impl Command for EmulatorSettings {
     /// reach it), and stops cleanly, exit 0, on a signal: that is how it is
     /// stopped.
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
-        let config = Config::from_settings(&self)?;
+        let config = Config::from_settings(&self);
         ctx.serve(async {
             let emulator = emulator::launch(config).await.map_err(|e| match e {
                 StartError::Listen(e) => Error::usage_hint(
@@ -45,7 +45,15 @@ impl Command for EmulatorSettings {
                     _ => String::new(),
                 },
             ));
-            if !emulator.is_loopback() {
+            if !emulator.endpoint_is_loopback() {
+                ctx.printer.warning(&format!(
+                    "{} is not a loopback address: any host that can reach this one \
+                     can call the emulator, and requests to it, credentials included \
+                     (signatures, tokens), cross the network in cleartext (plain http; \
+                     the exports allow it with POOLCTL_ALLOW_PLAIN_HTTP=1)",
+                    emulator.addr(),
+                ));
+            } else if !emulator.is_loopback() {
                 ctx.printer.warning(&format!(
                     "{} is not a loopback address: any host that can reach this one \
                      can call the emulator; clients on this host use {}",

@@ -42,11 +42,10 @@ use tokio::task::JoinHandle;
 
 pub use faults::Faults;
 pub use lifecycle::{ABNORMAL, SLOW_PREFIX, SOLDOUT};
-pub use serve::SHUTDOWN_GRACE;
+pub use serve::{BODY_SHED_AFTER, SHUTDOWN_GRACE};
 pub use server::{ConnIo, ConnKill, ConnListener, BODY_FREE, MAX_BODY};
 pub use state::{MAX_STATE_BYTES, STATE_LOCK_SUFFIX};
 
-use crate::error::Error;
 use crate::redact::REDACTED;
 use crate::settings::EmulatorSettings;
 use state::Credentials;
@@ -56,6 +55,13 @@ pub const DEFAULT_REGION: &str = "ap-southeast-1";
 
 /// The most connections served at once (docs/emulator.md, "As a server").
 pub const MAX_CONNECTIONS: usize = 256;
+/// Connections the kernel keeps waiting for `accept` (capped by
+/// `net.core.somaxconn`). The accept loop takes them as fast as they come,
+/// closing idle ones to make room; but a flood of more connections than the
+/// cap plus this queue has the kernel drop new SYNs (which a client resends
+/// after a second). tokio's default is 128.
+pub const LISTEN_BACKLOG: u32 = 1024;
+
 /// The most a request's headers may take, counted from the connection's
 /// start or the end of its previous answer: also the idle keep-alive timeout.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -98,7 +104,9 @@ pub struct Config {
     pub faults: Faults,
     /// Seed of the fault draws.
     pub seed: u64,
-    /// Keep pools (and these credentials) in this file across restarts.
+    /// Keep pools and credentials in this file across restarts. When it
+    /// holds credentials already, they replace `ak`, `sk` and `project_id`
+    /// (see [`Emulator::config`]).
     pub state_file: Option<PathBuf>,
     /// The accepted access key.
     pub ak: String,
@@ -216,14 +224,20 @@ pub async fn start(config: Config) -> Result<Emulator, std::io::Error> {
 }
 
 /// [`start`], saying whether the address or the state file was the problem.
-/// The state file is locked, read and checked before anything is written.
+/// The state file is locked, then read and checked, before anything is
+/// written; the credentials it holds, if any, replace the config's.
 pub async fn launch(config: Config) -> Result<Emulator, StartError> {
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(StartError::Listen)?;
+    let listener = listen(config.listen).map_err(StartError::Listen)?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
     let store = state::Store::open(config.state_file.clone(), config.credentials())
         .map_err(StartError::State)?;
+    // A state file's credentials win, so a restarted emulator accepts the
+    // exports it printed before.
+    let mut config = config;
+    let saved = store.credentials();
+    config.ak = saved.ak.clone();
+    config.sk = saved.sk.clone();
+    config.project_id = saved.project_id.clone();
     let app = app(config.clone(), store);
     let router = server::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -240,6 +254,20 @@ pub async fn launch(config: Config) -> Result<Emulator, StartError> {
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+/// A listening socket on `addr`, with [`LISTEN_BACKLOG`].
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As std's and tokio's own `bind` do on Unix: a restart may reuse a
+    // port whose old connections are in TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 fn app(config: Config, store: state::Store) -> Arc<server::App> {
@@ -288,22 +316,36 @@ impl Emulator {
         self.addr.ip().is_loopback()
     }
 
+    /// Whether [`Emulator::endpoint`], where clients are sent, is a
+    /// loopback address: false only when bound to a specific address that
+    /// is not (a LAN address), so requests cross the network.
+    pub fn endpoint_is_loopback(&self) -> bool {
+        self.addr.ip().is_loopback() || self.addr.ip().is_unspecified()
+    }
+
     /// The shell lines that point poolctl (and the SDKs) at this emulator.
     /// They hold the SK: print them where the user asked for them, nowhere else.
+    /// When the endpoint is not loopback, a last line opts the client in to
+    /// plain http to another host (`POOLCTL_ALLOW_PLAIN_HTTP=1`), which it
+    /// otherwise refuses: the emulator speaks nothing else.
     pub fn export_lines(&self) -> String {
         let endpoint = self.endpoint();
         let c = &self.config;
-        [
+        let mut lines = vec![
             ("POOLCTL_ENDPOINT", endpoint.as_str()),
             ("HUAWEICLOUD_SDK_AK", c.ak.as_str()),
             ("HUAWEICLOUD_SDK_SK", c.sk.as_str()),
             ("POOLCTL_PROJECT_ID", c.project_id.as_str()),
             ("POOLCTL_IAM_ENDPOINT", endpoint.as_str()),
             ("POOLCTL_REGION", c.region.as_str()),
-        ]
-        .iter()
-        .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
-        .collect()
+        ];
+        if !self.endpoint_is_loopback() {
+            lines.push(("POOLCTL_ALLOW_PLAIN_HTTP", "1"));
+        }
+        lines
+            .iter()
+            .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
+            .collect()
     }
 
     /// Stops accepting, lets requests in flight finish (at most
@@ -337,29 +379,15 @@ fn shell_quote(v: &str) -> String {
 }
 
 impl Config {
-    /// The config of `poolctl emulator`: fresh credentials, or those saved
-    /// in the `--state` file, so a restarted emulator accepts the exports it
-    /// printed before.
-    pub fn from_settings(s: &EmulatorSettings) -> Result<Config, Error> {
-        let saved = match &s.state {
-            Some(path) => state::load_credentials(path).map_err(|e| {
-                Error::usage_hint(
-                    e.to_string(),
-                    "the file is left as it was: fix or remove it, or choose another --state file",
-                )
-            })?,
-            None => None,
-        };
+    /// The config of `poolctl emulator`: fresh credentials, which the
+    /// `--state` file's replace if it holds some (see [`launch`]: the file is
+    /// read only once its lock is taken).
+    pub fn from_settings(s: &EmulatorSettings) -> Config {
         let mut config = Config::with_generated_credentials(s.listen, s.provision_time);
-        if let Some(c) = saved {
-            config.ak = c.ak;
-            config.sk = c.sk;
-            config.project_id = c.project_id;
-        }
         config.faults = s.faults.clone();
         config.seed = s.seed;
         config.state_file = s.state.clone();
-        Ok(config)
+        config
     }
 }
 

@@ -99,6 +99,20 @@ impl ApiError {
         )
     }
 
+    /// 408, an emulator answer: the body was still coming when every
+    /// connection was busy, and its read was cut to make room for a new one.
+    pub fn body_cut(max_connections: usize) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "ModelArts.50004000",
+            format!(
+                "Bad request: the request body was not all in after {} and all {max_connections} \
+                 connections were busy: its read was cut to make room for a new connection",
+                crate::duration::format_duration(super::BODY_SHED_AFTER)
+            ),
+        )
+    }
+
     pub fn throttled(retry_after: Option<u64>) -> Self {
         ApiError {
             retry_after,

@@ -38,6 +38,7 @@ use super::faults::{Action, Injector};
 use super::pools::{self, Stamp};
 use super::reply::{self, ApiError};
 use super::rng::SplitMix64;
+use super::serve::ConnWatch;
 use super::state::Store;
 use super::{flavors, Config, Limits};
 
@@ -148,11 +149,26 @@ async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Respo
         // this answer rather than read it.
         Err(refusal) => return refused(&refusal),
     };
-    let (bytes, _held) = match read_body(body, &app.body_budget, &app.config.limits).await {
+    // The accept loop may cut a body read that has gone on for a while, to
+    // make room for a new connection when every slot is busy.
+    let watch = parts.extensions.get::<ConnWatch>().cloned();
+    let reading = watch.as_ref().map(ConnWatch::reading_body);
+    let cut = async {
+        match &watch {
+            Some(watch) => watch.cut().await,
+            None => std::future::pending().await,
+        }
+    };
+    let read = read_body(body, &app.body_budget, &app.config.limits, cut).await;
+    drop(reading);
+    let (bytes, _held) = match read {
         Ok(read) => read,
         Err(BodyError::TooLarge) => return ApiError::too_large().into_response(),
         Err(BodyError::Timeout) => {
             return ApiError::body_timeout(app.config.limits.body_read_timeout).into_response()
+        }
+        Err(BodyError::Cut) => {
+            return ApiError::body_cut(app.config.limits.max_connections).into_response()
         }
         Err(BodyError::Broken) => {
             return ApiError::bad_request("the request body could not be read").into_response()
@@ -220,18 +236,22 @@ pub(super) enum BodyError {
     Timeout,
     /// The client went away or sent a broken encoding.
     Broken,
+    /// Cut to make room for a new connection (see `serve`).
+    Cut,
 }
 
 /// Reads a request body, at most [`MAX_BODY`] bytes, within
-/// `limits.body_read_timeout`. The first [`BODY_FREE`] bytes of its buffer
-/// are free; beyond that, every byte of buffer capacity is drawn from
-/// `budget` before it is allocated, and the permit returned holds it until
-/// the request is done. So the bodies of all connections together take at
-/// most `max_connections x BODY_FREE + body_budget`, whoever sends them.
+/// `limits.body_read_timeout`, unless `cut` resolves first. The first
+/// [`BODY_FREE`] bytes of its buffer are free; beyond that, every byte of
+/// buffer capacity is drawn from `budget` before it is allocated, and the
+/// permit returned holds it until the request is done. So the bodies of all
+/// connections together take at most `max_connections x BODY_FREE +
+/// body_budget`, whoever sends them.
 pub(super) async fn read_body<B>(
     body: B,
     budget: &Arc<Semaphore>,
     limits: &Limits,
+    cut: impl std::future::Future<Output = ()>,
 ) -> Result<(Bytes, Option<OwnedSemaphorePermit>), BodyError>
 where
     B: axum::body::HttpBody<Data = Bytes> + Unpin,
@@ -239,7 +259,12 @@ where
     let mut buf = Vec::new();
     let mut held: Option<OwnedSemaphorePermit> = None;
     let read = read_frames(body, budget, &mut buf, &mut held);
-    match tokio::time::timeout(limits.body_read_timeout, read).await {
+    let timed = tokio::time::timeout(limits.body_read_timeout, read);
+    let outcome = tokio::select! {
+        outcome = timed => outcome,
+        () = cut => return Err(BodyError::Cut),
+    };
+    match outcome {
         Err(_) => Err(BodyError::Timeout),
         Ok(Err(e)) => Err(e),
         Ok(Ok(())) => Ok((Bytes::from(buf), held)),
@@ -453,10 +478,12 @@ impl ConnKill {
     }
 }
 
-/// An accepted socket that fails every operation once killed.
+/// An accepted socket that fails every operation once killed, and says
+/// when a write is held up.
 pub struct ConnIo {
     stream: TcpStream,
     killed: Arc<AtomicBool>,
+    write_blocked: Arc<AtomicBool>,
 }
 
 impl ConnIo {
@@ -466,7 +493,24 @@ impl ConnIo {
         let _ = stream.set_nodelay(true);
         let killed = Arc::new(AtomicBool::new(false));
         let kill = ConnKill(killed.clone());
-        (ConnIo { stream, killed }, kill)
+        let io = ConnIo {
+            stream,
+            killed,
+            write_blocked: Arc::default(),
+        };
+        (io, kill)
+    }
+
+    /// Set while the socket does not take what is written (the client is
+    /// not reading): bytes of an answer are waiting in hyper's buffer.
+    pub(super) fn write_blocked(&self) -> Arc<AtomicBool> {
+        self.write_blocked.clone()
+    }
+
+    fn note_write<T>(&self, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        self.write_blocked
+            .store(poll.is_pending(), Ordering::SeqCst);
+        poll
     }
 
     fn check(&self) -> io::Result<()> {
@@ -504,7 +548,8 @@ impl AsyncWrite for ConnIo {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.check()?;
-        Pin::new(&mut this.stream).poll_write(cx, buf)
+        let poll = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.note_write(poll)
     }
 
     fn poll_write_vectored(
@@ -514,7 +559,8 @@ impl AsyncWrite for ConnIo {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.check()?;
-        Pin::new(&mut this.stream).poll_write_vectored(cx, bufs)
+        let poll = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.note_write(poll)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -562,6 +608,7 @@ impl Connected<IncomingStream<'_, ConnListener>> for ConnKill {
 mod tests {
     use super::*;
     use http_body_util::Full;
+    use std::future::pending;
 
     fn limits(budget: usize) -> Limits {
         Limits {
@@ -581,23 +628,37 @@ mod tests {
     async fn big_bodies_share_one_budget_and_small_ones_are_free() {
         let budget = Arc::new(Semaphore::new(1024 * 1024));
         let l = limits(1024 * 1024);
-        let (a, held) = read_body(body(600 * 1024), &budget, &l).await.unwrap();
+        let (a, held) = read_body(body(600 * 1024), &budget, &l, pending())
+            .await
+            .unwrap();
         assert_eq!(a.len(), 600 * 1024);
         assert_eq!(
             held.as_ref().map(|p| p.num_permits()),
             Some(600 * 1024 - BODY_FREE)
         );
         assert_eq!(
-            read_body(body(600 * 1024), &budget, &l).await.unwrap_err(),
+            read_body(body(600 * 1024), &budget, &l, pending())
+                .await
+                .unwrap_err(),
             BodyError::Timeout
         );
-        let (small, none) = read_body(body(BODY_FREE), &budget, &l).await.unwrap();
+        let (small, none) = read_body(body(BODY_FREE), &budget, &l, pending())
+            .await
+            .unwrap();
         assert_eq!((small.len(), none.is_none()), (BODY_FREE, true));
         drop(held);
         assert_eq!(budget.available_permits(), 1024 * 1024);
-        let (b, _held) = read_body(body(600 * 1024), &budget, &l).await.unwrap();
+        let (b, _held) = read_body(body(600 * 1024), &budget, &l, pending())
+            .await
+            .unwrap();
         assert_eq!(b.len(), 600 * 1024);
-        let too_big = read_body(body(MAX_BODY + 1), &Arc::new(Semaphore::new(MAX_BODY)), &l).await;
+        let too_big = read_body(
+            body(MAX_BODY + 1),
+            &Arc::new(Semaphore::new(MAX_BODY)),
+            &l,
+            pending(),
+        )
+        .await;
         assert_eq!(too_big.unwrap_err(), BodyError::TooLarge);
     }
 }

@@ -10,11 +10,14 @@
 //! way. Pools keep their timestamps, not their phases, so a restarted
 //! emulator carries on each lifecycle where the clock says it is.
 //!
-//! An emulator holds an exclusive lock on `FILE.lock` for as long as it
-//! runs, taken before the file is read: a second emulator on the same file
-//! refuses to start and leaves it alone. The file is read with a size bound,
-//! and every pool in it is checked, so a malformed one is refused at start,
-//! by name, rather than failing every `list` later.
+//! `FILE` is resolved first (symlinks followed), and the emulator works on
+//! the file it names: the lock, the reads and the writes. It holds an
+//! exclusive lock on `FILE.lock` beside that file for as long as it runs,
+//! taken before the file is read: a second emulator on the same file, by
+//! whatever path, refuses to start and leaves it alone. The file is read
+//! only if it is a regular file, with a size bound, and everything in it is
+//! checked (the credentials, every pool), so a malformed one is refused at
+//! start, by name, rather than failing every `list` later.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -122,20 +125,40 @@ fn invalid(path: &Path, why: impl fmt::Display) -> io::Error {
     )
 }
 
-/// Reads at most [`MAX_STATE_BYTES`] of `path`; `None` when it does not exist.
+/// Reads at most [`MAX_STATE_BYTES`] of `path`; `None` when it does not
+/// exist. Anything but a regular file (a FIFO, a device, a directory) is
+/// refused before it is opened: reading a FIFO waits for a writer forever,
+/// `/dev/zero` never ends. The open does not block either way (`O_NONBLOCK`)
+/// and the check is made again on what was opened, in case the file was
+/// replaced in between.
 fn read_bounded(path: &Path) -> io::Result<Option<Vec<u8>>> {
     let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
-    let file = match File::open(path) {
+    let not_regular = || {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a regular file", path.display()),
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => return Err(not_regular()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(with_path(e)),
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = match options.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(with_path(e)),
     };
-    // A device or a FIFO would be read forever, and then renamed over.
     if !file.metadata().map_err(with_path)?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{}: not a regular file", path.display()),
-        ));
+        return Err(not_regular());
     }
     let mut bytes = Vec::new();
     file.take(MAX_STATE_BYTES + 1)
@@ -171,6 +194,14 @@ fn read_file(path: &Path) -> io::Result<Option<Loaded>> {
             format!("format `{}`, expected `{FORMAT}`", file.format),
         ));
     }
+    if let Some(c) = &file.credentials {
+        check_credentials(c).map_err(|why| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: malformed credentials: {why}", path.display()),
+            )
+        })?;
+    }
     let mut names = HashSet::new();
     let mut pools = Vec::with_capacity(file.pools.len());
     for (i, value) in file.pools.into_iter().enumerate() {
@@ -196,6 +227,24 @@ fn read_file(path: &Path) -> io::Result<Option<Loaded>> {
         credentials: file.credentials,
         pools,
     }))
+}
+
+/// Saved credentials are served, and printed in `export` lines: each must
+/// be visible ASCII (0x21-0x7e), not empty. The message names the field and
+/// never shows the value (the SK is one of them).
+fn check_credentials(c: &Credentials) -> Result<(), String> {
+    for (field, value) in [("ak", &c.ak), ("sk", &c.sk), ("project_id", &c.project_id)] {
+        if value.is_empty() {
+            return Err(format!("`{field}` is empty"));
+        }
+        if let Some(at) = value.chars().position(|c| !matches!(c, '\x21'..='\x7e')) {
+            return Err(format!(
+                "`{field}` must be visible ASCII characters (0x21-0x7e): character {} is not",
+                at + 1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What show, list and the lifecycle rely on in a stored pool.
@@ -238,10 +287,37 @@ fn check_pool(p: &StoredPool) -> Result<(), String> {
     Ok(())
 }
 
-/// The credentials a state file holds, so a restarted `poolctl emulator`
-/// accepts the exports it printed before.
-pub fn load_credentials(path: &Path) -> io::Result<Option<Credentials>> {
-    Ok(read_file(path)?.and_then(|f| f.credentials))
+/// The file `path` names: symlinks followed to the end, even when the last
+/// one points at a file not there yet, then made absolute, without `.` or
+/// `..`. Two paths to one file resolve to the same, so they share its lock.
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let failed = |e: io::Error| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot resolve the state file {}: {e}", path.display()),
+        )
+    };
+    let mut at = std::path::absolute(path).map_err(failed)?;
+    // As many hops as Linux allows (ELOOP).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&at).map_err(failed)?;
+                let (dir, _) = split(&at).map_err(failed)?;
+                at = dir.join(target);
+            }
+            Ok(_) => return std::fs::canonicalize(&at).map_err(failed),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let (dir, name) = split(&at).map_err(failed)?;
+                let dir = std::fs::canonicalize(&dir).map_err(failed)?;
+                return Ok(dir.join(name));
+            }
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    Err(failed(io::Error::other(
+        "too many levels of symbolic links",
+    )))
 }
 
 /// The directory and file name of `path`.
@@ -321,7 +397,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 struct Lock(#[allow(dead_code)] File);
 
 impl Lock {
-    fn take(path: &Path) -> io::Result<Lock> {
+    /// Locks the resolved file `path`; `given` is how the user named it.
+    fn take(path: &Path, given: &Path) -> io::Result<Lock> {
         let mut name = path.as_os_str().to_owned();
         name.push(STATE_LOCK_SUFFIX);
         let lock_path = PathBuf::from(name);
@@ -339,7 +416,7 @@ impl Lock {
                 io::ErrorKind::ResourceBusy,
                 format!(
                     "{} is in use by another poolctl emulator (it holds {})",
-                    path.display(),
+                    given.display(),
                     lock_path.display()
                 ),
             )),
@@ -433,16 +510,28 @@ fn remove_stale_temporaries(path: &Path) {
 }
 
 impl Store {
-    /// Locks `path` (a second emulator on it is refused), loads it if it
-    /// exists, and writes it once with `credentials`, so a restart finds
-    /// them even before the first pool is created. Nothing is written
-    /// unless the lock is taken and the file read and checked.
-    pub fn open(path: Option<PathBuf>, credentials: Credentials) -> io::Result<Store> {
-        let lock = path.as_deref().map(Lock::take).transpose()?;
-        let pools = match &path {
-            Some(p) => read_file(p)?.map(|f| f.pools).unwrap_or_default(),
-            None => Vec::new(),
+    /// Resolves `path` (symlinks followed) and locks the file it names (a
+    /// second emulator on it, by any path, is refused), then loads it if it
+    /// exists, and writes it once with its credentials, so a restart finds
+    /// them even before the first pool is created. The credentials are the
+    /// file's, if it holds some, else `credentials`. Nothing is read unless
+    /// the lock is taken, and nothing written unless the file was read and
+    /// checked.
+    pub fn open(given: Option<PathBuf>, credentials: Credentials) -> io::Result<Store> {
+        let path = given.as_deref().map(resolve).transpose()?;
+        let lock = match (&path, &given) {
+            (Some(path), Some(given)) => Some(Lock::take(path, given)?),
+            _ => None,
         };
+        let loaded = match &path {
+            Some(p) => read_file(p)?,
+            None => None,
+        };
+        let (saved, pools) = match loaded {
+            Some(f) => (f.credentials, f.pools),
+            None => (None, Vec::new()),
+        };
+        let credentials = saved.unwrap_or(credentials);
         let pools: Vec<Arc<StoredPool>> = pools.into_iter().map(Arc::new).collect();
         if let Some(p) = &path {
             remove_stale_temporaries(p);
@@ -460,6 +549,11 @@ impl Store {
                 writers: Arc::default(),
             }),
         })
+    }
+
+    /// The credentials served: the state file's, if it held some.
+    pub fn credentials(&self) -> &Credentials {
+        &self.shared.credentials
     }
 
     /// Waits for a write under way, then lets go of the file: its lock is
@@ -629,7 +723,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         let store = Store::open(Some(path.clone()), creds()).unwrap();
-        assert_eq!(load_credentials(&path).unwrap(), Some(creds()));
+        assert_eq!(
+            read_file(&path).unwrap().unwrap().credentials,
+            Some(creds())
+        );
         store
             .update(0, |pools| {
                 pools.push(Arc::new(pool("a")));
@@ -713,6 +810,63 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     }
 
+    /// Every path to one file resolves to that file, so they share its lock:
+    /// through a symlink, a chain of them, a dangling one (the file it names
+    /// is created there), `..`.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn paths_to_one_file_share_its_lock() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let real = std::fs::canonicalize(dir.path()).unwrap().join("real.json");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        symlink("real.json", dir.path().join("link.json")).unwrap();
+        symlink("link.json", dir.path().join("chain.json")).unwrap();
+        let others = [
+            dir.path().join("link.json"),
+            dir.path().join("chain.json"),
+            dir.path().join("sub/../real.json"),
+        ];
+        // Not there yet: the symlinks dangle.
+        for p in &others {
+            assert_eq!(resolve(p).unwrap(), real, "{}", p.display());
+        }
+        let store = Store::open(Some(others[0].clone()), creds()).unwrap();
+        assert!(std::fs::symlink_metadata(&others[0])
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(real.is_file(), "written through the symlink");
+        for p in others.iter().chain([&real]) {
+            let err = Store::open(Some(p.clone()), creds()).err().unwrap();
+            assert_eq!(err.kind(), io::ErrorKind::ResourceBusy, "{}", p.display());
+            let msg = err.to_string();
+            assert!(msg.contains("real.json.lock"), "{msg}");
+        }
+        store.close().await;
+        symlink("loop.json", dir.path().join("loop.json")).unwrap();
+        let err = resolve(&dir.path().join("loop.json")).unwrap_err();
+        assert!(err.to_string().contains("symbolic links"), "{err}");
+    }
+
+    /// Saved credentials must be visible ASCII and not empty; the message
+    /// names the field, never the value.
+    #[test]
+    fn saved_credentials_are_checked() {
+        assert_eq!(check_credentials(&creds()), Ok(()));
+        for (field, value) in [("ak", ""), ("sk", "se cret"), ("project_id", "p\u{1b}")] {
+            let mut c = creds();
+            match field {
+                "ak" => c.ak = value.into(),
+                "sk" => c.sk = value.into(),
+                _ => c.project_id = value.into(),
+            }
+            let err = check_credentials(&c).unwrap_err();
+            assert!(err.contains(&format!("`{field}`")), "{err}");
+            assert!(value.is_empty() || !err.contains(value), "{err}");
+        }
+    }
+
     /// A lock file that is a symlink is refused, not followed.
     #[cfg(unix)]
     #[test]
@@ -775,12 +929,12 @@ mod tests {
         let f = File::create(&path).unwrap();
         f.set_len(MAX_STATE_BYTES + 1).unwrap();
         drop(f);
-        let err = load_credentials(&path).unwrap_err();
+        let err = read_file(&path).err().unwrap();
         assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
         assert!(err.to_string().contains("larger than 64 MiB"), "{err}");
         #[cfg(unix)]
         {
-            let err = load_credentials(Path::new("/dev/zero")).unwrap_err();
+            let err = read_file(Path::new("/dev/zero")).err().unwrap();
             assert!(err.to_string().contains("not a regular file"), "{err}");
         }
     }
@@ -802,7 +956,7 @@ mod tests {
             r#"{"format":"other/9","credentials":null,"pools":[]}"#,
         )
         .unwrap();
-        let err = load_credentials(&path).unwrap_err();
+        let err = read_file(&path).err().unwrap();
         assert!(err.to_string().contains("other/9"), "{err}");
         std::fs::write(&path, "").unwrap();
         assert!(Store::open(Some(path.clone()), creds()).is_ok());
