@@ -1363,7 +1363,7 @@ async fn a_full_server_drops_idle_connections_at_once_then_cuts_the_oldest_body(
         let t0 = Instant::now();
         kept.push(asked(false).await);
         assert!(
-            t0.elapsed() < Duration::from_millis(150),
+            t0.elapsed() < Duration::from_millis(200),
             "new connection {i} waited {:?}",
             t0.elapsed()
         );
