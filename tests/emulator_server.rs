@@ -260,9 +260,11 @@ fn connections_are_capped_and_signed_requests_still_pass() {
     use poolctl::emulator::MAX_CONNECTIONS;
     let emu = Emulator::start(&[]);
     let extra = 44;
-    let mut socks: Vec<TcpStream> = (0..MAX_CONNECTIONS + extra)
-        .map(|_| TcpStream::connect(addr(&emu)).unwrap())
-        .collect();
+    // The first is the oldest by far: the others come after a pause, so
+    // their idle times never tie with it (they are kept in milliseconds).
+    let mut socks = vec![TcpStream::connect(addr(&emu)).unwrap()];
+    std::thread::sleep(Duration::from_millis(50));
+    socks.extend((1..MAX_CONNECTIONS + extra).map(|_| TcpStream::connect(addr(&emu)).unwrap()));
     // Let the server accept them all.
     std::thread::sleep(Duration::from_millis(500));
     let t0 = Instant::now();
