@@ -3,21 +3,12 @@
 //! (`fuzz/common/emulator.rs`), so `cargo test` keeps them holding without
 //! cargo-fuzz or a nightly flag.
 
+mod common;
+
 #[path = "../fuzz/common/emulator.rs"]
 mod emulator;
 
-fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
-        .collect()
-}
+use common::files_in as inputs;
 
 #[test]
 fn emulator_regressions_hold_the_properties() {

@@ -2,24 +2,15 @@
 //! through the checks of its fuzz target, so `cargo test` keeps them fixed
 //! without cargo-fuzz or a nightly flag (docs/fuzzing.md).
 
+mod common;
+
 use poolctl::diagnostic::Severity;
 use poolctl::manifest;
 use poolctl::model::to_json;
 use poolctl::validate::validate;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/regressions")
-        .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
-        .collect()
+    common::files_in(&format!("fuzz/regressions/{target}"))
 }
 
 /// What `fuzz/fuzz_targets/manifest.rs` checks.

@@ -47,6 +47,20 @@ fn counting_proxy() -> (String, Arc<AtomicUsize>) {
     (url, hits)
 }
 
+/// `poolctl list` at an endpoint where nothing listens, for the checks made
+/// before any request (credentials, files); the test adds the environment.
+fn list_nowhere() -> assert_cmd::Command {
+    let mut cmd = poolctl();
+    cmd.args([
+        "--endpoint",
+        "http://127.0.0.1:1",
+        "--project-id",
+        "p",
+        "list",
+    ]);
+    cmd
+}
+
 const CREATE: &[&str] = &[
     "create",
     "--name",
@@ -206,29 +220,14 @@ fn a_401_with_a_huge_body_is_exit_4_at_once() {
 
 #[test]
 fn credentials_with_control_characters_are_exit_4_naming_the_source() {
-    let r = run(poolctl()
-        .env("POOLCTL_AUTH_TOKEN", "TOK\u{1b}EN-CANARY")
-        .args([
-            "--endpoint",
-            "http://127.0.0.1:1",
-            "--project-id",
-            "p",
-            "list",
-        ]));
+    let r = run(list_nowhere().env("POOLCTL_AUTH_TOKEN", "TOK\u{1b}EN-CANARY"));
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("POOLCTL_AUTH_TOKEN"), "{}", r.stderr);
     assert!(r.stderr.contains("control character"), "{}", r.stderr);
     assert!(!r.stderr.contains("CANARY"), "{}", r.stderr);
-    let r = run(poolctl()
+    let r = run(list_nowhere()
         .env("HUAWEICLOUD_SDK_AK", "AK")
-        .env("HUAWEICLOUD_SDK_SK", "SK\u{7}CANARY")
-        .args([
-            "--endpoint",
-            "http://127.0.0.1:1",
-            "--project-id",
-            "p",
-            "list",
-        ]));
+        .env("HUAWEICLOUD_SDK_SK", "SK\u{7}CANARY"));
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(
         r.stderr
@@ -238,17 +237,10 @@ fn credentials_with_control_characters_are_exit_4_naming_the_source() {
     );
     assert!(!r.stderr.contains("CANARY"), "{}", r.stderr);
     // The security token is named as itself.
-    let r = run(poolctl()
+    let r = run(list_nowhere()
         .env("HUAWEICLOUD_SDK_AK", "AK")
         .env("HUAWEICLOUD_SDK_SK", "SK")
-        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ST\u{1}CANARY")
-        .args([
-            "--endpoint",
-            "http://127.0.0.1:1",
-            "--project-id",
-            "p",
-            "list",
-        ]));
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ST\u{1}CANARY"));
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(
         r.stderr.contains("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
@@ -281,15 +273,7 @@ fn credentials_with_control_characters_are_exit_4_naming_the_source() {
 
 #[test]
 fn a_credentials_file_over_its_bound_is_a_usage_error() {
-    let r = run(poolctl()
-        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/dev/zero")
-        .args([
-            "--endpoint",
-            "http://127.0.0.1:1",
-            "--project-id",
-            "p",
-            "list",
-        ]));
+    let r = run(list_nowhere().env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/dev/zero"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("larger than 1 MiB"), "{}", r.stderr);
 }

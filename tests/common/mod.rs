@@ -213,3 +213,18 @@ impl Drop for Emulator {
         let _ = self.child.wait();
     }
 }
+
+/// The files of a folder of the repository (fuzz seeds, regressions), with
+/// their names, in name order.
+pub fn files_in(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect()
+}
