@@ -35,7 +35,7 @@ use serde_json::Value;
 use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
 use crate::model::read::Read;
-use crate::model::{CreatePoolRequest, Pool, NAME_LABEL};
+use crate::model::{CreatePoolRequest, Event, Flavor, NetworkResource, Pool, NAME_LABEL};
 use crate::settings::{HttpSettings, Project, Target};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
@@ -667,26 +667,38 @@ impl Client {
         if let Some(s) = status {
             call.query.push(("status".into(), s.to_string()));
         }
-        // A list cut into pages is read to its end: a lookup that saw one
-        // page would take a pool on the next for absent.
-        let mut pools = Vec::new();
+        let pages = self
+            .read_pages(call, &what, crate::model::read::pool_list)
+            .await?;
+        Ok(pages.into_iter().map(Fetched::from_read).collect())
+    }
+
+    /// Every item of a list, page after page (`metadata.continue`), each
+    /// page read by `read`. A list cut into pages is read to its end: a
+    /// lookup that saw one page would take an item on the next for absent.
+    async fn read_pages<T>(
+        &self,
+        mut call: Call<'_>,
+        what: &str,
+        read: fn(&[u8]) -> Result<Vec<T>, String>,
+    ) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
-            let reply = self.send_idempotent(&call, &what).await?;
-            let unreadable = |detail: String| Error::Unreadable {
-                what: what.clone(),
+            let reply = self.send_idempotent(&call, what).await?;
+            let page = read(&reply.body).map_err(|detail| Error::Unreadable {
+                what: what.to_string(),
                 status: reply.status,
                 detail,
-            };
-            let page = crate::model::read::pool_list(&reply.body).map_err(unreadable)?;
-            pools.extend(page.into_iter().map(Fetched::from_read));
+            })?;
+            items.extend(page);
             let Some(token) = crate::model::read::next_page(&reply.body) else {
-                return Ok(pools);
+                return Ok(items);
             };
             call.query.retain(|(k, _)| k != "continue");
             call.query.push(("continue".into(), token));
         }
         Err(Error::Unreadable {
-            what,
+            what: what.to_string(),
             status: 200,
             detail: format!("the list did not end after {MAX_PAGES} pages"),
         })
@@ -780,11 +792,50 @@ impl Client {
         })
     }
 
-    /// `GET /v1/{project}/resourceflavors`, as returned.
-    pub async fn list_flavors(&self) -> Result<Value, Error> {
+    /// Every resource flavor (`GET /v1/{project}/resourceflavors`), all pages.
+    pub async fn list_flavors(&self) -> Result<Vec<Read<Flavor>>, Error> {
         let project = segment("project id", self.project()?)?;
         let call = self.call(Method::GET, format!("/v1/{project}/resourceflavors"), b"");
-        self.get_value(&call, "list resource flavors").await
+        self.read_pages(call, "list resource flavors", crate::model::read::flavors)
+            .await
+    }
+
+    /// `GET /v1/{project}/networks/{name}`; 404 is [`Error::Api`] with the
+    /// API's body.
+    pub async fn show_network(&self, name: &str) -> Result<Read<NetworkResource>, Error> {
+        let project = segment("project id", self.project()?)?;
+        let what = format!("get network {name}");
+        let path = format!("/v1/{project}/networks/{}", segment("network name", name)?);
+        let call = self.call(Method::GET, path, b"");
+        let reply = self.send_idempotent(&call, &what).await?;
+        crate::model::read::network(&reply.body).map_err(|detail| Error::Unreadable {
+            what,
+            status: reply.status,
+            detail,
+        })
+    }
+
+    /// The events of pool `name` (its `metadata.name`), all pages, of
+    /// `event_type` (`Warning`) if given, oldest first.
+    pub async fn list_events(
+        &self,
+        name: &str,
+        event_type: Option<&str>,
+    ) -> Result<Vec<Read<Event>>, Error> {
+        let project = segment("project id", self.project()?)?;
+        let mut call = self.call(Method::GET, format!("/v1/{project}/events"), b"");
+        call.query.push(("resource".into(), "pools".into()));
+        call.query.push(("name".into(), name.to_string()));
+        if let Some(t) = event_type {
+            call.query.push(("type".into(), t.to_string()));
+        }
+        let what = format!("list the events of pool {name}");
+        let mut events = self
+            .read_pages(call, &what, crate::model::read::events)
+            .await?;
+        // RFC 3339 times of one service sort as text; a missing time first.
+        events.sort_by(|a, b| a.typed.when().cmp(&b.typed.when()));
+        Ok(events)
     }
 
     /// `POST /v2/{project}/pools` with `body`, the JSON of `request`. See the

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use super::response::ErrorBody;
-use super::{Event, Flavor, Pool};
+use super::{Event, Flavor, NetworkResource, Pool};
 
 /// At most this many fields are dropped before the typed view gives up and
 /// stays empty: a bound on the work a hostile answer can cause.
@@ -169,6 +169,26 @@ pub fn flavors(body: &[u8]) -> Result<Vec<Read<Flavor>>, String> {
     list_of(body, "resource flavors")
 }
 
+/// A network of `GET /v1/{project}/networks/{name}`: an object with a
+/// `metadata.name`.
+pub fn network(body: &[u8]) -> Result<Read<NetworkResource>, String> {
+    let raw: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?;
+    if !raw
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .is_some_and(Value::is_string)
+    {
+        return Err("the answer is not a network: it has no metadata.name".into());
+    }
+    let (typed, unreadable) = lenient(&raw);
+    Ok(Read {
+        raw,
+        typed,
+        unreadable,
+    })
+}
+
 /// The events of `GET /v1/{project}/events`.
 pub fn events(body: &[u8]) -> Result<Vec<Read<Event>>, String> {
     list_of(body, "events")
@@ -252,8 +272,12 @@ mod tests {
     #[test]
     fn flavors_and_events_read_leniently() {
         let f = flavors(br#"{"items":[{"metadata":{"name":"f"},"spec":{"cpu":"8"},"status":{"phase":{"az1":"soldout"}}}]}"#).unwrap();
-        assert_eq!(f[0].typed.spec.cpu, Some(8));
+        assert_eq!(f[0].typed.spec.cpu.as_deref(), Some("8"));
         assert_eq!(f[0].typed.status.phase["az1"], "soldout");
+        assert!(!f[0].typed.available_in("az1") && !f[0].typed.available_in("az2"));
+        let f = flavors(br#"{"items":[{"spec":{"cpu":8,"gpu":{"type":"t4","size":1}}}]}"#).unwrap();
+        assert_eq!(f[0].typed.spec.cpu.as_deref(), Some("8"));
+        assert_eq!(f[0].typed.accelerator().as_deref(), Some("t4 x 1"));
         let e = events(br#"{"items":[{"type":"Warning","message":null,"count":"2"}]}"#).unwrap();
         assert_eq!(e[0].typed.count, Some(2));
     }

@@ -11,6 +11,21 @@ use serde_json::Value;
 
 use super::{DEFAULT_WORKSPACE, NAME_LABEL, WORKSPACE_LABEL};
 
+/// The order of a yearly/monthly pool, set by the service.
+pub const ORDER_ANNOTATION: &str = "os.modelarts/order.id";
+
+/// A text the service may send as a string or as a number (`"8"`, `8`).
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a text or a number, found {other}"
+        ))),
+    }
+}
+
 /// A whole number the service may send as a number or as a string (`"1"`).
 fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     match Value::deserialize(d)? {
@@ -97,6 +112,32 @@ pub struct PoolStatus {
     pub phase: Option<String>,
     pub message: Option<String>,
     pub resources: PoolResourceStatus,
+    /// Per job type: `Enabling`, `Enabled`, `EnableFailed`, ...
+    pub scope: Vec<ScopeStatus>,
+    pub driver: DriverListStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScopeStatus {
+    pub scope_type: Option<String>,
+    pub state: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct DriverListStatus {
+    pub gpu: Option<DriverStatus>,
+    pub npu: Option<DriverStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct DriverStatus {
+    pub version: Option<String>,
+    /// `Creating`, `Upgrading`, `Running`, `Abnormal`.
+    pub state: Option<String>,
 }
 
 /// Node counts by state. The newer edition has arrays; the older one a single
@@ -195,6 +236,16 @@ impl Pool {
             Value::Null => None,
             other => Some(other.to_string()),
         }
+    }
+
+    /// The order a yearly/monthly pool waits for (`os.modelarts/order.id`),
+    /// while it is `Waiting`.
+    pub fn waiting_order(&self) -> Option<String> {
+        if self.phase() != Some(super::phase::WAITING) {
+            return None;
+        }
+        self.annotation(ORDER_ANNOTATION)
+            .filter(|o| !o.trim().is_empty())
     }
 
     /// Nodes available and nodes wanted, summed over flavors.
@@ -379,10 +430,23 @@ pub struct FlavorMetadata {
 pub struct FlavorSpec {
     #[serde(rename = "type")]
     pub pool_type: Option<String>,
-    pub res_type: Option<String>,
-    #[serde(deserialize_with = "int")]
-    pub cpu: Option<i64>,
+    pub cpu_arch: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub cpu: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub memory: Option<String>,
+    pub gpu: Option<Accelerator>,
+    pub npu: Option<Accelerator>,
+}
+
+/// A flavor's GPU or NPU: its kind and how many a node has.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Accelerator {
+    #[serde(rename = "type", deserialize_with = "text")]
+    pub kind: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub size: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -391,6 +455,92 @@ pub struct FlavorStatus {
     /// AZ → `normal` or `soldout`.
     pub phase: BTreeMap<String, String>,
 }
+
+/// What a flavor is for: `cpu`, `gpu` or `npu`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlavorKind {
+    Cpu,
+    Gpu,
+    Npu,
+}
+
+impl FlavorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlavorKind::Cpu => "cpu",
+            FlavorKind::Gpu => "gpu",
+            FlavorKind::Npu => "npu",
+        }
+    }
+}
+
+/// The state of a flavor in an AZ that means no node can be had there.
+pub const SOLD_OUT: &str = "soldout";
+
+impl Flavor {
+    pub fn name(&self) -> Option<&str> {
+        self.metadata.name.as_deref()
+    }
+
+    /// GPU or NPU by the accelerator it has, else CPU.
+    pub fn kind(&self) -> FlavorKind {
+        if self.spec.npu.is_some() {
+            FlavorKind::Npu
+        } else if self.spec.gpu.is_some() {
+            FlavorKind::Gpu
+        } else {
+            FlavorKind::Cpu
+        }
+    }
+
+    /// `nvidia-t4 x 1`, or none for a CPU flavor.
+    pub fn accelerator(&self) -> Option<String> {
+        let a = self.spec.npu.as_ref().or(self.spec.gpu.as_ref())?;
+        Some(match (&a.kind, &a.size) {
+            (Some(k), Some(n)) => format!("{k} x {n}"),
+            (Some(k), None) => k.clone(),
+            (None, Some(n)) => format!("? x {n}"),
+            (None, None) => "?".into(),
+        })
+    }
+
+    /// Whether nodes can be had in `az`: known there and not sold out.
+    pub fn available_in(&self, az: &str) -> bool {
+        self.status
+            .phase
+            .get(az)
+            .is_some_and(|state| !state.eq_ignore_ascii_case(SOLD_OUT))
+    }
+
+    /// The AZs where it is sold out and where it is not, each sorted.
+    pub fn azs(&self) -> (Vec<&str>, Vec<&str>) {
+        let (sold_out, available): (Vec<_>, Vec<_>) = self
+            .status
+            .phase
+            .keys()
+            .map(String::as_str)
+            .partition(|az| !self.available_in(az));
+        (available, sold_out)
+    }
+}
+
+/// A network of `GET /v1/{project}/networks/{name}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct NetworkResource {
+    pub metadata: FlavorMetadata,
+    pub status: NetworkStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct NetworkStatus {
+    /// `Creating`, `Active` or `Abnormal`.
+    pub phase: Option<String>,
+}
+
+/// The phase of a network that pools can use.
+pub const NETWORK_ACTIVE: &str = "Active";
 
 /// An event of `GET /v1/{project}/events?resource=pools&name=...`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -401,10 +551,49 @@ pub struct Event {
     pub event_type: Option<String>,
     pub reason: Option<String>,
     pub message: Option<String>,
-    #[serde(alias = "lastTimestamp", alias = "eventTime")]
-    pub timestamp: Option<String>,
+    pub first_timestamp: Option<String>,
+    #[serde(alias = "eventTime")]
+    pub last_timestamp: Option<String>,
     #[serde(deserialize_with = "int")]
     pub count: Option<i64>,
+}
+
+/// The type of the events that tell why a pool failed.
+pub const WARNING: &str = "Warning";
+
+impl Event {
+    pub fn is_warning(&self) -> bool {
+        self.event_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(WARNING))
+    }
+
+    /// When it last happened (else first): what events are ordered by.
+    pub fn when(&self) -> Option<&str> {
+        self.last_timestamp
+            .as_deref()
+            .or(self.first_timestamp.as_deref())
+    }
+
+    /// `REASON: MESSAGE (3 times, last 2026-11-29T18:40:00Z)`, as an
+    /// error lists why a pool failed.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "{}: {}",
+            self.reason.as_deref().unwrap_or("(no reason)"),
+            self.message.as_deref().unwrap_or("(no message)")
+        );
+        let times = match self.count {
+            Some(n) if n > 1 => Some(format!("{n} times")),
+            _ => None,
+        };
+        let last = self.when().map(|t| format!("last {t}"));
+        let extra: Vec<String> = times.into_iter().chain(last).collect();
+        if !extra.is_empty() {
+            line.push_str(&format!(" ({})", extra.join(", ")));
+        }
+        line
+    }
 }
 
 /// The error body of the service (`error_code`/`error_msg`, or `code`/`message`
