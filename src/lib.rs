@@ -17,6 +17,7 @@ pub mod exit;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod preflight;
 pub mod redact;
 pub mod settings;
 pub mod suggest;

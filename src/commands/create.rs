@@ -100,6 +100,13 @@ async fn submit_all(
     ctx: &Context,
 ) -> Result<ExitStatus, Error> {
     let several = docs.len() > 1;
+    let session = ctx.session().await?;
+    if s.preflight {
+        let reuse = s.if_exists == IfExists::Reuse;
+        if let Some(status) = preflight(&session.client, &docs, reuse, &ctx.printer).await? {
+            return Ok(status);
+        }
+    }
     let jobs: Vec<Job> = docs
         .into_iter()
         .map(|d| Job {
@@ -109,7 +116,6 @@ async fn submit_all(
             request: d.request,
         })
         .collect();
-    let session = ctx.session().await?;
     let follower = Follower::new(ctx, &session.client);
     let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_CREATES));
     let mut set = tokio::task::JoinSet::new();
@@ -164,6 +170,49 @@ async fn submit_all(
         several,
         s.show_secrets,
     )
+}
+
+/// Runs preflight on every document before any is created; a status when
+/// one cannot succeed (exit 3: nothing is created). With `reuse`, a pool
+/// that exists already is not created, so its problems are set aside.
+async fn preflight(
+    client: &Client,
+    docs: &[Document],
+    reuse: bool,
+    printer: &Printer,
+) -> Result<Option<ExitStatus>, Error> {
+    let refs: Vec<&Document> = docs.iter().collect();
+    let mut report = crate::preflight::run(client, &refs).await?;
+    for w in &report.warnings {
+        printer.warning(w);
+    }
+    if reuse {
+        for (doc, problems) in docs.iter().zip(report.problems.iter_mut()) {
+            if problems.iter().any(|d| d.is_error()) {
+                let name = doc.request.display_name().unwrap_or_default();
+                let workspace = doc.request.workspace();
+                if !client.find_by_label(workspace, name).await?.is_empty() {
+                    printer.info(&format!(
+                        "pool {name} exists; preflight's problems concern a new pool, and it will be reused"
+                    ));
+                    problems.clear();
+                }
+            }
+        }
+    }
+    let errors = report.errors();
+    for (doc, problems) in docs.iter().zip(&report.problems) {
+        printer.diagnostics(problems, &doc.file);
+    }
+    if errors == 0 {
+        return Ok(None);
+    }
+    printer.failure(&format!(
+        "preflight found {errors} {} that the service would refuse or fail on; nothing was created",
+        plural(errors, "problem", "problems")
+    ));
+    printer.hint("--no-preflight sends the request anyway");
+    Ok(Some(ExitStatus::ApiRejected))
 }
 
 /// Sends one create. With `reuse`, a 409 adopts the pool of that name in

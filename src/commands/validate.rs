@@ -1,4 +1,5 @@
-//! `poolctl validate`: local checks only, never the network.
+//! `poolctl validate`: local checks, never the network; with `--preflight`,
+//! also create's checks against the service (nothing is created).
 
 use super::context::Context;
 use super::Command;
@@ -18,11 +19,27 @@ impl Command for ValidateSettings {
         // A pool whose manifest names no workspace goes to --workspace-id's
         // (else 0), as create would send it.
         diags.extend(validate_run(&docs, &self.workspace).into_iter().flatten());
-        ctx.printer.validation_report(&loaded, &diags)?;
         let errors = diags.iter().filter(|d| d.is_error()).count();
+        // A request that fails validation is never sent: nothing to ask the service.
+        let mut rejected = 0;
+        if self.preflight && errors == 0 && !docs.is_empty() {
+            let report = ctx.block_on(async {
+                let session = ctx.session().await?;
+                let refs: Vec<&manifest::Document> = docs.iter().collect();
+                crate::preflight::run(&session.client, &refs).await
+            })?;
+            for w in &report.warnings {
+                ctx.printer.warning(w);
+            }
+            rejected = report.errors();
+            diags.extend(report.problems.into_iter().flatten());
+        }
+        ctx.printer.validation_report(&loaded, &diags)?;
         // The report above is the message; only the status is left to say.
         Ok(if errors > 0 {
             ExitStatus::Usage
+        } else if rejected > 0 {
+            ExitStatus::ApiRejected
         } else {
             ExitStatus::Success
         })
