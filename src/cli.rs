@@ -125,11 +125,17 @@ pub enum Command {
         poolctl create --name pool-ae01 --flavor modelarts.vm.cpu.8ud --count 1 --network network-21e1 --dry-run -o json")]
     Create(CreateArgs),
 
-    /// Check manifests locally; never touches the network.
+    /// Check manifests locally; with --preflight, also against the service (creates nothing).
     Validate(ValidateArgs),
 
     /// Show one pool (by metadata.name or by its os.modelarts/name label).
     Get(GetArgs),
+
+    /// Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events.
+    #[command(after_help = "Examples:\n  \
+        poolctl describe pool-ae01\n  \
+        poolctl describe pool-ae01 -o json | jq '.events[] | select(.type == \"Warning\")'")]
+    Describe(DescribeArgs),
 
     /// List pools.
     List(ListArgs),
@@ -139,6 +145,12 @@ pub enum Command {
 
     /// Delete a pool.
     Delete(DeleteArgs),
+
+    /// List the resource flavors, and the AZs where each is available or sold out.
+    #[command(after_help = "Examples:\n  \
+        poolctl flavors --type gpu --available\n  \
+        poolctl flavors --az ap-southeast-1a -o json")]
+    Flavors(FlavorsArgs),
 
     /// Serve a local emulator of the pool API.
     Emulator(EmulatorArgs),
@@ -198,6 +210,10 @@ pub struct CreateArgs {
     /// Unknown fields: strict (error) or warn (warn and send them).
     #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
     pub validate: ValidateMode,
+
+    /// Skip the checks against the service (flavors sold out or unknown, network missing).
+    #[arg(long)]
+    pub no_preflight: bool,
 
     /// Show secret values (userLogin.password) instead of <redacted>.
     #[arg(long)]
@@ -314,6 +330,10 @@ pub struct ValidateArgs {
     /// Unknown fields: strict (error) or warn.
     #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
     pub validate: ValidateMode,
+
+    /// Also run create's checks against the service (flavors, networks); creates nothing.
+    #[arg(long)]
+    pub preflight: bool,
 }
 
 #[derive(Debug, Args)]
@@ -324,6 +344,38 @@ pub struct GetArgs {
     /// Show secret values instead of <redacted>.
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// metadata.name (the pool ID) or the os.modelarts/name label.
+    pub name: String,
+
+    /// Show secret values instead of <redacted>.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlavorType {
+    Cpu,
+    Gpu,
+    Npu,
+}
+
+#[derive(Debug, Args)]
+pub struct FlavorsArgs {
+    /// Only flavors of this kind.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub flavor_type: Option<FlavorType>,
+
+    /// Only flavors offered in this AZ, with their state there.
+    #[arg(long, value_name = "AZ")]
+    pub az: Option<String>,
+
+    /// Only flavors not sold out (in --az, else in some AZ).
+    #[arg(long)]
+    pub available: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

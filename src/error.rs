@@ -69,22 +69,28 @@ pub enum Error {
     #[error("{what}: {detail}")]
     CannotSucceed { what: String, detail: String },
 
-    #[error("{}", pool_failed(name, phase, message.as_deref()))]
+    #[error("{}", pool_failed(name, phase, message.as_deref(), events))]
     PoolFailed {
         name: String,
         /// The pool as commands name it: `NAME[ --workspace-id W]`.
         target: String,
         phase: String,
         message: Option<String>,
+        /// Its recent Warning events, one line each (already made safe for
+        /// a terminal, so one event is one line), oldest first.
+        events: Vec<String>,
     },
 
-    #[error("timed out after {waited} waiting for pool {name}; it is still being {}", goal.still())]
+    #[error("timed out after {waited} waiting for pool {name}; it is still being {}{}", goal.still(),
+        order.as_deref().map(|o| format!(": waiting for order {o} to be paid")).unwrap_or_default())]
     WaitTimeout {
         name: String,
         /// The pool as commands name it: `NAME[ --workspace-id W]`.
         target: String,
         waited: String,
         goal: Goal,
+        /// The unpaid order the pool is `Waiting` for, if any.
+        order: Option<String>,
     },
 
     #[error("{what}: {detail}")]
@@ -225,13 +231,21 @@ impl Error {
     }
 }
 
-fn pool_failed(name: &str, phase: &str, message: Option<&str>) -> String {
+fn pool_failed(name: &str, phase: &str, message: Option<&str>, events: &[String]) -> String {
     let message = message.map(|m| format!(": {m}")).unwrap_or_default();
-    if phase == crate::model::phase::DELETING {
+    let mut text = if phase == crate::model::phase::DELETING {
         format!("pool {name} is being deleted, so it will never run{message}")
     } else {
         format!("pool {name} reached phase {phase}{message}")
+    };
+    if !events.is_empty() {
+        text.push_str("\n  recent warning events:");
+        for e in events {
+            text.push_str("\n    ");
+            text.push_str(e);
+        }
     }
+    text
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -279,6 +293,7 @@ mod tests {
                     target: "p".into(),
                     phase: "CreationFailed".into(),
                     message: None,
+                    events: Vec::new(),
                 },
                 6,
             ),
@@ -288,6 +303,7 @@ mod tests {
                     target: "p".into(),
                     waited: "1s".into(),
                     goal: Goal::Running,
+                    order: None,
                 },
                 7,
             ),

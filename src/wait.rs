@@ -61,6 +61,8 @@ pub enum Event {
     Polled {
         phase: Option<String>,
         capacity: Capacity,
+        /// The unpaid order a `Waiting` pool waits for.
+        order: Option<String>,
         elapsed: Duration,
     },
     /// A poll failed after the client's own retries; waiting goes on.
@@ -156,6 +158,7 @@ fn judge(pool: &Fetched, name: &str, goal: Goal) -> Option<Result<(), Error>> {
                 target: name.to_string(),
                 phase: p.to_string(),
                 message: pool.pool.status.message.clone(),
+                events: Vec::new(),
             }))
         }
         _ => None,
@@ -192,6 +195,7 @@ pub async fn until(
                 target: name.clone(),
                 waited: format_duration(timeout),
                 goal,
+                order: last.as_ref().and_then(|f| f.pool.waiting_order()),
             };
             return end(last, Err(err));
         }
@@ -205,6 +209,7 @@ pub async fn until(
                     // The create answer has no phase; a show may lack it too.
                     phase: fetched.pool.phase().map(str::to_string),
                     capacity: fetched.pool.capacity(),
+                    order: fetched.pool.waiting_order(),
                     elapsed,
                 });
                 last = Some(fetched);

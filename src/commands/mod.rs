@@ -9,7 +9,9 @@
 mod context;
 mod create;
 mod delete;
+mod describe;
 mod emulator;
+mod flavors;
 mod follow;
 mod generated;
 mod get;
@@ -35,6 +37,8 @@ pub fn run(command: CommandSettings, ctx: &Context) -> Result<ExitStatus, Error>
         CommandSettings::Create(c) => (*c).run(ctx),
         CommandSettings::Validate(c) => c.run(ctx),
         CommandSettings::Get(c) => c.run(ctx),
+        CommandSettings::Describe(c) => c.run(ctx),
+        CommandSettings::Flavors(c) => c.run(ctx),
         CommandSettings::List(c) => c.run(ctx),
         CommandSettings::Wait(c) => c.run(ctx),
         CommandSettings::Delete(c) => c.run(ctx),

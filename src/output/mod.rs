@@ -2,6 +2,7 @@
 //! errors go to stderr. No other module prints, and no command looks at the
 //! terminal itself.
 
+mod describe;
 pub mod pools;
 pub mod progress;
 mod report;
@@ -160,6 +161,65 @@ impl Printer {
                 self.result(&self.safe(&pools::table(found, crate::time::now_unix())))
             }
             _ => self.values(shown(found, false), true),
+        }
+    }
+
+    /// `describe`: the pool and its events (oldest first), in detail as
+    /// text, or as JSON or YAML `{"pool": ..., "events": [...]}` with the
+    /// service's objects.
+    pub fn description(
+        &self,
+        fetched: &Fetched,
+        events: &Result<Vec<crate::model::read::Read<crate::model::Event>>, String>,
+        show_secrets: bool,
+    ) -> Result<(), Error> {
+        match self.format {
+            Format::Text => {
+                self.unreadable(std::slice::from_ref(fetched));
+                let typed = events
+                    .as_ref()
+                    .map(|e| e.iter().map(|e| e.typed.clone()).collect())
+                    .map_err(Clone::clone);
+                let text = describe::pool(fetched, &typed, crate::time::now_unix());
+                self.result(&self.safe(&text))
+            }
+            _ => {
+                let pool = shown(std::slice::from_ref(fetched), show_secrets).remove(0);
+                let events: Value = match events {
+                    Ok(e) => Value::Array(
+                        e.iter()
+                            .map(|e| {
+                                let mut raw = e.raw.clone();
+                                if !show_secrets {
+                                    crate::redact::secrets_by_name(&mut raw);
+                                }
+                                raw
+                            })
+                            .collect(),
+                    ),
+                    Err(_) => Value::Null,
+                };
+                self.value(&serde_json::json!({"pool": pool, "events": events}))
+            }
+        }
+    }
+
+    /// `flavors`: a table, or one List object of the service's flavors.
+    pub fn flavors(
+        &self,
+        flavors: &[&crate::model::read::Read<crate::model::Flavor>],
+        az: Option<&str>,
+    ) -> Result<(), Error> {
+        match self.format {
+            Format::Text if flavors.is_empty() => {
+                self.info("No flavors found.");
+                Ok(())
+            }
+            Format::Text => {
+                let typed: Vec<&crate::model::Flavor> = flavors.iter().map(|f| &f.typed).collect();
+                self.result(&self.safe(&describe::flavors(&typed, az)))
+            }
+            _ => self.values(flavors.iter().map(|f| f.raw.clone()).collect(), true),
         }
     }
 

@@ -87,17 +87,12 @@ const MAX_CELL: usize = 100;
 
 /// The `list` table: name, display name, type, phase, nodes, age.
 pub fn table(pools: &[Fetched], now: u64) -> String {
-    let mut rows = vec![[
-        "NAME".to_string(),
-        "DISPLAY NAME".into(),
-        "TYPE".into(),
-        "PHASE".into(),
-        "NODES".into(),
-        "AGE".into(),
-    ]];
+    let mut rows = vec![["NAME", "DISPLAY NAME", "TYPE", "PHASE", "NODES", "AGE"]
+        .map(String::from)
+        .to_vec()];
     for f in pools {
         let p = &f.pool;
-        rows.push([
+        rows.push(vec![
             or_dash(p.name()).to_string(),
             or_dash(p.display_name()).to_string(),
             or_dash(p.spec.pool_type.as_deref()).to_string(),
@@ -106,14 +101,30 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
             age(p.metadata.creation_timestamp.as_deref(), now),
         ]);
     }
-    // A cell is text from the service: escaped, and cut so that one long
-    // name cannot stretch every row.
-    let rows: Vec<[String; 6]> = rows
+    grid(rows)
+}
+
+/// Rows as aligned columns, two spaces apart. Every cell is text from the
+/// service or a manifest: escaped, and cut so that one long value cannot
+/// stretch every row (`-o json` has it whole).
+pub fn grid(rows: Vec<Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|r| r.map(|cell| super::cut_line(&crate::redact::terminal(&cell), MAX_CELL)))
+        .map(|r| {
+            r.into_iter()
+                .map(|cell| super::cut_line(&crate::redact::terminal(&cell), MAX_CELL))
+                .collect()
+        })
         .collect();
-    let widths: Vec<usize> = (0..6)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     rows.iter()
         .map(|r| {
@@ -121,7 +132,7 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
                 .enumerate()
                 .map(|(i, cell)| {
                     // Padded by hand: a `{:<w$}` width above 65535 panics.
-                    let pad = if i == 5 {
+                    let pad = if i + 1 == r.len() {
                         0
                     } else {
                         widths[i].saturating_sub(cell.chars().count())
@@ -133,6 +144,10 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+pub(super) fn dash(s: Option<&str>) -> String {
+    or_dash(s).to_string()
 }
 
 #[cfg(test)]

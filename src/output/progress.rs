@@ -49,9 +49,13 @@ impl Progress {
             Event::Polled {
                 phase,
                 capacity,
+                order,
                 elapsed,
             } => {
-                let shown = phase.as_deref().unwrap_or("(no phase yet)");
+                let shown = match &order {
+                    Some(o) => format!("Waiting (waiting for order {o} to be paid)"),
+                    None => phase.as_deref().unwrap_or("(no phase yet)").to_string(),
+                };
                 // The phase comes from the service, the name from a manifest.
                 let text =
                     self.printer

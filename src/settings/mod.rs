@@ -19,8 +19,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::{
-    Cli, Command, CreateArgs, DeleteArgs, GetArgs, GlobalArgs, IfExists as CliIfExists, ListArgs,
-    ListStatus, OutputFormat, PoolFlags, ValidateMode, WaitArgs, WaitFor,
+    Cli, Command, CreateArgs, DeleteArgs, DescribeArgs, FlavorType, FlavorsArgs, GetArgs,
+    GlobalArgs, IfExists as CliIfExists, ListArgs, ListStatus, OutputFormat, PoolFlags,
+    ValidateMode, WaitArgs, WaitFor,
 };
 use crate::client::RetryPolicy;
 use crate::diagnostic::Severity;
@@ -28,6 +29,7 @@ use crate::duration::parse_duration;
 use crate::emulator::Faults;
 use crate::error::Error;
 use crate::manifest::overrides::Overrides;
+use crate::model::FlavorKind;
 use crate::output::Format;
 use crate::wait::Goal;
 
@@ -127,6 +129,8 @@ pub enum CommandSettings {
     Create(Box<CreateSettings>),
     Validate(ValidateSettings),
     Get(GetSettings),
+    Describe(DescribeSettings),
+    Flavors(FlavorsSettings),
     List(ListSettings),
     Wait(WaitSettings),
     Delete(DeleteSettings),
@@ -155,6 +159,8 @@ pub struct CreateSettings {
     pub if_exists: IfExists,
     /// How bad an unknown field is (`--validate strict|warn`).
     pub unknown_fields: Severity,
+    /// Check flavors and networks with the service before creating.
+    pub preflight: bool,
     pub show_secrets: bool,
 }
 
@@ -164,6 +170,22 @@ pub struct ValidateSettings {
     /// Of pools whose manifest names none (the duplicate-name check).
     pub workspace: String,
     pub unknown_fields: Severity,
+    /// `--preflight`: also check flavors and networks with the service.
+    pub preflight: bool,
+}
+
+#[derive(Debug)]
+pub struct DescribeSettings {
+    pub name: String,
+    pub workspace: String,
+    pub show_secrets: bool,
+}
+
+#[derive(Debug)]
+pub struct FlavorsSettings {
+    pub kind: Option<FlavorKind>,
+    pub az: Option<String>,
+    pub available: bool,
 }
 
 #[derive(Debug)]
@@ -402,6 +424,7 @@ pub fn resolve(
                 wait_timeout,
                 if_exists,
                 validate,
+                no_preflight,
                 show_secrets,
             } = a;
             let create = CreateSettings {
@@ -415,6 +438,7 @@ pub fn resolve(
                     CliIfExists::Reuse => IfExists::Reuse,
                 },
                 unknown_fields: unknown_fields(validate),
+                preflight: !no_preflight,
                 show_secrets,
             };
             (CommandSettings::Create(Box::new(create)), remote(!dry_run)?)
@@ -424,8 +448,33 @@ pub fn resolve(
                 files: a.files,
                 workspace,
                 unknown_fields: unknown_fields(a.validate),
+                preflight: a.preflight,
             }),
-            Service::None,
+            remote(a.preflight)?,
+        ),
+        Command::Describe(DescribeArgs { name, show_secrets }) => (
+            CommandSettings::Describe(DescribeSettings {
+                name,
+                workspace,
+                show_secrets,
+            }),
+            remote(true)?,
+        ),
+        Command::Flavors(FlavorsArgs {
+            flavor_type,
+            az,
+            available,
+        }) => (
+            CommandSettings::Flavors(FlavorsSettings {
+                kind: flavor_type.map(|t| match t {
+                    FlavorType::Cpu => FlavorKind::Cpu,
+                    FlavorType::Gpu => FlavorKind::Gpu,
+                    FlavorType::Npu => FlavorKind::Npu,
+                }),
+                az: az.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+                available,
+            }),
+            remote(true)?,
         ),
         Command::Get(GetArgs { name, show_secrets }) => (
             CommandSettings::Get(GetSettings {
