@@ -23,6 +23,9 @@ use crate::error::Error;
 use crate::manifest::Document;
 use crate::model::{Flavor, NETWORK_ACTIVE};
 
+/// A flavor name this many edits from a listed one is "did you mean" it.
+const FLAVOR_EDITS: usize = 3;
+
 /// What the service said about a network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetworkCheck {
@@ -60,6 +63,9 @@ impl Report {
 /// request (authentication, a signal) is returned as an error.
 pub async fn run(client: &Client, docs: &[&Document]) -> Result<Report, Error> {
     let catalogue = match client.list_flavors().await {
+        // No region sells nothing: an empty list says more about the answer
+        // than about the flavors, and must not make every flavor unknown.
+        Ok(flavors) if flavors.is_empty() => Err("the service listed no flavors".to_string()),
         Ok(flavors) => Ok(flavors.into_iter().map(|f| f.typed).collect()),
         Err(e) => Err(not_checked(e)?),
     };
@@ -170,7 +176,7 @@ pub fn judge(
                 .key("flavor");
             let Some(flavor) = flavors.iter().find(|f| f.name() == Some(wanted)) else {
                 let mut message = format!("flavor {wanted} does not exist in this region");
-                match crate::suggest::suggest(wanted, &names) {
+                match crate::suggest::suggest_within(wanted, &names, FLAVOR_EDITS) {
                     Some(near) => message.push_str(&format!("; did you mean {near}?")),
                     None => message.push_str("; see: poolctl flavors"),
                 }

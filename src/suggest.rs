@@ -3,6 +3,13 @@
 
 /// The known name nearest to a misspelt one, if any is near enough.
 pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    suggest_within(name, candidates, (name.chars().count() / 3).max(2))
+}
+
+/// As [`suggest`], with at most `limit` edits: for long names that differ
+/// in a short tail (`modelarts.vm.cpu.8ud`), a third of the name is too
+/// far.
+pub fn suggest_within<'a>(name: &str, candidates: &[&'a str], limit: usize) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
@@ -22,7 +29,6 @@ pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
             best = Some((d, c));
         }
     }
-    let limit = (name.chars().count() / 3).max(2);
     best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
 }
 

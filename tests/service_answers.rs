@@ -193,7 +193,11 @@ fn a_create_answered_with_an_empty_object_is_looked_up_and_adopted() {
         r.stderr
     );
     assert_eq!(s.count("POST", "/pools"), 1);
-    let lookup = s.seen().into_iter().find(|x| x.method == "GET").unwrap();
+    let lookup = s
+        .seen()
+        .into_iter()
+        .find(|x| x.method == "GET" && x.path.ends_with("/pools"))
+        .unwrap();
     assert!(lookup.query.contains("workspaceId=0"), "{}", lookup.query);
 }
 
@@ -399,7 +403,11 @@ fn nulls_in_the_found_pool_are_unknown_not_different() {
     let r = run(s.poolctl().args(CREATE).args(["--workspace-id", "ws1"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("answer recovered"), "{}", r.stderr);
-    let lookup = s.seen().into_iter().find(|x| x.method == "GET").unwrap();
+    let lookup = s
+        .seen()
+        .into_iter()
+        .find(|x| x.method == "GET" && x.path.ends_with("/pools"))
+        .unwrap();
     assert!(lookup.query.contains("workspaceId=ws1"), "{}", lookup.query);
 }
 

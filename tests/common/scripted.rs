@@ -22,6 +22,67 @@ pub enum Route {
     Show,
     Delete,
     Iam,
+    /// `GET /v1/{project}/resourceflavors`; unscripted: [`FLAVORS`].
+    Flavors,
+    /// `GET /v1/{project}/networks/{name}`; unscripted: that network, Active.
+    Network,
+    /// `GET /v1/{project}/events`; unscripted: no events.
+    Events,
+}
+
+/// The flavors an unscripted flavors call lists, each normal in two AZs:
+/// the ones the tests' pools use.
+pub const FLAVORS: &[&str] = &[
+    "modelarts.vm.cpu.4u8",
+    "modelarts.vm.cpu.8ud",
+    "modelarts.vm.gpu.tnt004",
+    "modelarts.vm.gpu.t4u8",
+];
+
+/// A flavors list of `(name, [(az, state)])`, as the service answers it.
+pub fn flavors(items: &[(&str, &[(&str, &str)])]) -> Value {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|(name, azs)| {
+            let phase: serde_json::Map<String, Value> = azs
+                .iter()
+                .map(|(az, state)| (az.to_string(), json!(state)))
+                .collect();
+            json!({"apiVersion": "v1", "kind": "ResourceFlavor",
+                   "metadata": {"name": name}, "spec": {"type": "Dedicate", "cpu": "8", "memory": "32Gi"},
+                   "status": {"phase": phase}})
+        })
+        .collect();
+    json!({"apiVersion": "v1", "kind": "List", "items": items})
+}
+
+/// What an unscripted call of `route` answers.
+fn unscripted(route: Option<Route>, path: &str) -> Answer {
+    match route {
+        Some(Route::Flavors) => {
+            let normal: &[(&str, &str)] =
+                &[("ap-southeast-1a", "normal"), ("ap-southeast-1b", "normal")];
+            let items: Vec<(&str, &[(&str, &str)])> =
+                FLAVORS.iter().map(|f| (*f, normal)).collect();
+            answer(200, flavors(&items))
+        }
+        Some(Route::Network) => {
+            let name = path.rsplit('/').next().unwrap_or_default();
+            answer(
+                200,
+                json!({"apiVersion": "v1", "kind": "Network", "metadata": {"name": name},
+                       "status": {"phase": "Active"}}),
+            )
+        }
+        Some(Route::Events) => answer(
+            200,
+            json!({"apiVersion": "v1", "kind": "List", "items": []}),
+        ),
+        _ => answer(
+            404,
+            json!({"error_code": "ModelArts.50015001", "error_msg": "not scripted"}),
+        ),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +193,11 @@ async fn handle(
         (&Method::GET, p) if p.starts_with(&pools) => Some(Route::Show),
         (&Method::DELETE, p) if p.starts_with(&pools) => Some(Route::Delete),
         (&Method::GET, "/v3/projects") => Some(Route::Iam),
+        (&Method::GET, p) if p == format!("/v1/{PROJECT}/resourceflavors") => Some(Route::Flavors),
+        (&Method::GET, p) if p.starts_with(&format!("/v1/{PROJECT}/networks/")) => {
+            Some(Route::Network)
+        }
+        (&Method::GET, p) if p == format!("/v1/{PROJECT}/events") => Some(Route::Events),
         _ => None,
     };
     let next = route.and_then(|r| {
@@ -144,12 +210,7 @@ async fn handle(
             queue.front().cloned()
         }
     });
-    let a = next.unwrap_or_else(|| {
-        answer(
-            404,
-            json!({"error_code": "ModelArts.50015001", "error_msg": "not scripted"}),
-        )
-    });
+    let a = next.unwrap_or_else(|| unscripted(route, &path));
     let mut response = Response::builder()
         .status(StatusCode::from_u16(a.status).unwrap())
         .header("content-type", "application/json")
