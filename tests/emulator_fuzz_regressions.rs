@@ -36,7 +36,7 @@ fn the_modes_do_what_they_say() {
     use poolctl::emulator::harness::Harness;
     let harness = Harness::new();
     let emu = harness.emulator();
-    let create = b"POST /v2/{project}/pools\nContent-Type: application/json\n\n{\"kind\":\"Pool\",\"apiVersion\":\"v2\",\"metadata\":{\"labels\":{\"os.modelarts/name\":\"pool-new\"}},\"spec\":{\"type\":\"Logical\",\"resources\":[{\"flavor\":\"f\",\"count\":1}]}}";
+    let create = b"POST /v2/{project}/pools\nContent-Type: application/json\n\n{\"kind\":\"Pool\",\"apiVersion\":\"v2\",\"metadata\":{\"labels\":{\"os.modelarts/name\":\"pool-new\"}},\"spec\":{\"type\":\"Logical\",\"resources\":[{\"flavor\":\"modelarts.vm.cpu.4u8\",\"count\":1}]}}";
     for (mode, status, read, changed) in [
         ("valid", 200, true, true),
         ("token", 200, true, true),
