@@ -186,6 +186,60 @@ impl Api {
         a.body["items"].as_array().unwrap().clone()
     }
 
+    /// `/v1/{project}/{what}`.
+    fn v1(&self, what: &str) -> String {
+        format!("/v1/{}/{what}", self.project)
+    }
+
+    /// The items of a v1 list (one page), checking the envelope.
+    async fn v1_list(&self, what: &str, query: &[(&str, &str)]) -> Vec<Value> {
+        let a = self.call("GET", &self.v1(what), query, b"").await;
+        assert_eq!(a.status, 200, "{what} {query:?}: {:?}", a.body);
+        assert_eq!(a.body["kind"], "List");
+        assert_eq!(a.body["apiVersion"], "v1");
+        a.body["items"].as_array().unwrap().clone()
+    }
+
+    /// Every page of a v1 list, `limit` at a time, and the answers' metadata.
+    async fn v1_pages(
+        &self,
+        what: &str,
+        query: &[(&str, &str)],
+        limit: &str,
+    ) -> (Vec<Value>, Vec<Value>) {
+        let (mut items, mut metas) = (Vec::new(), Vec::new());
+        let mut token: Option<String> = None;
+        loop {
+            let mut q: Vec<(&str, &str)> = query.to_vec();
+            q.push(("limit", limit));
+            if let Some(t) = &token {
+                q.push(("continue", t));
+            }
+            let a = self.call("GET", &self.v1(what), &q, b"").await;
+            assert_eq!(a.status, 200, "{:?}", a.body);
+            items.extend(a.body["items"].as_array().unwrap().iter().cloned());
+            metas.push(a.body["metadata"].clone());
+            match a.body["metadata"]["continue"].as_str() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => return (items, metas),
+            }
+            assert!(metas.len() < 100, "paging never ends");
+        }
+    }
+
+    /// The events of the pool `name`.
+    async fn events(&self, name: &str, query: &[(&str, &str)]) -> Vec<Value> {
+        let mut q = vec![("resource", "pools"), ("name", name)];
+        q.extend_from_slice(query);
+        self.v1_list("events", &q).await
+    }
+
+    /// `POST /emulator/v1/{project}/orders/{order}/pay`.
+    async fn pay(&self, order: &str) -> Answer {
+        let path = format!("/emulator/v1/{}/orders/{order}/pay", self.project);
+        self.call("POST", &path, &[], b"").await
+    }
+
     /// Polls show until the phase is `want`, failing after `limit`.
     async fn wait_phase(&self, name: &str, want: &str, limit: Duration) -> Answer {
         let start = Instant::now();
@@ -205,6 +259,13 @@ impl Api {
     }
 }
 
+/// A flavor of the catalogue, normal in both zones.
+const CPU: &str = "modelarts.vm.cpu.8ud";
+/// Sold out in both zones.
+const SOLD_OUT: &str = "modelarts.vm.gpu.v100";
+/// A network that exists and is `Active`.
+const NETWORK: &str = "network-21e1-6f5da086876d4cd084d36f8bd3346036";
+
 fn dedicate(name: &str, flavor: &str, count: u64) -> Value {
     json!({
         "kind": "Pool",
@@ -216,10 +277,18 @@ fn dedicate(name: &str, flavor: &str, count: u64) -> Value {
         "spec": {
             "type": "Dedicate",
             "scope": ["Train"],
-            "network": {"name": "network-21e1-6f5da086876d4cd084d36f8bd3346036"},
+            "network": {"name": NETWORK},
             "resources": [{"count": count, "flavor": flavor}]
         }
     })
+}
+
+/// The `reason` of each event.
+fn reasons(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn name_of(a: &Answer) -> String {
@@ -367,9 +436,9 @@ async fn bad_bodies_are_400_with_a_reason() {
     let emu = start(config(Duration::from_millis(300))).await;
     let api = Api::new(&emu);
     let cases = [
-        (dedicate("Bad_Name", "f", 1), "invalid pool name Bad_Name"),
+        (dedicate("Bad_Name", CPU, 1), "invalid pool name Bad_Name"),
         (
-            dedicate("pool-zero", "f", 0),
+            dedicate("pool-zero", CPU, 0),
             "count must be an integer of at least 1",
         ),
         (
@@ -378,7 +447,7 @@ async fn bad_bodies_are_400_with_a_reason() {
         ),
         (
             {
-                let mut b = dedicate("pool-nonet", "f", 1);
+                let mut b = dedicate("pool-nonet", CPU, 1);
                 b["spec"].as_object_mut().unwrap().remove("network");
                 b
             },
@@ -398,7 +467,7 @@ async fn bad_bodies_are_400_with_a_reason() {
             "POST",
             &api.pools(),
             &[],
-            br#"{"kind":"Pool","spec":{"resources":[{"count":1,"flavor":"f",}]}}"#,
+            br#"{"kind":"Pool","spec":{"resources":[{"count":1,"flavor":"modelarts.vm.cpu.8ud",}]}}"#,
         )
         .await;
     assert_eq!(a.status, 400);
@@ -409,7 +478,7 @@ async fn bad_bodies_are_400_with_a_reason() {
         .await;
     assert_eq!(a.status, 400);
     // A missing network is a 404 of its own.
-    let mut body = dedicate("pool-net", "f", 1);
+    let mut body = dedicate("pool-net", CPU, 1);
     body["spec"]["network"]["name"] = json!("network-missing-01");
     let a = api.create(&body).await;
     assert_eq!(a.status, 404);
@@ -449,9 +518,9 @@ async fn huge_bodies_unknown_apis_and_foreign_projects() {
 async fn list_filters_by_label_and_status() {
     let emu = start(config(Duration::from_millis(300))).await;
     let api = Api::new(&emu);
-    let fast = name_of(&api.create(&dedicate("pool-list-a", "f.cpu", 1)).await);
-    let slow = name_of(&api.create(&dedicate("slow-list-b", "f.cpu", 1)).await);
-    let failed = name_of(&api.create(&dedicate("pool-list-c", "x.soldout", 1)).await);
+    let fast = name_of(&api.create(&dedicate("pool-list-a", CPU, 1)).await);
+    let slow = name_of(&api.create(&dedicate("slow-list-b", CPU, 1)).await);
+    let failed = name_of(&api.create(&dedicate("pool-list-c", SOLD_OUT, 1)).await);
     api.wait_phase(&fast, "Running", Duration::from_secs(5))
         .await;
     api.wait_phase(&failed, "CreationFailed", Duration::from_secs(5))
@@ -496,7 +565,7 @@ async fn list_filters_by_label_and_status() {
 async fn delete_goes_through_deleting_to_404() {
     let emu = start(config(Duration::from_millis(300))).await;
     let api = Api::new(&emu);
-    let name = name_of(&api.create(&dedicate("pool-del", "f", 2)).await);
+    let name = name_of(&api.create(&dedicate("pool-del", CPU, 2)).await);
     let path = format!("{}/{name}", api.pools());
     let t0 = Instant::now();
     let del = api.call("DELETE", &path, &[], b"").await;
@@ -507,7 +576,7 @@ async fn delete_goes_through_deleting_to_404() {
     if t0.elapsed() < Duration::from_millis(150) {
         assert_eq!(shown.body["status"]["phase"], "Deleting");
         // The name stays taken while the pool is being deleted.
-        assert_eq!(api.create(&dedicate("pool-del", "f", 2)).await.status, 409);
+        assert_eq!(api.create(&dedicate("pool-del", CPU, 2)).await.status, 409);
     }
     loop {
         let a = api.show(&name).await;
@@ -522,7 +591,7 @@ async fn delete_goes_through_deleting_to_404() {
     assert!(t0.elapsed() >= Duration::from_millis(190), "gone too early");
     assert!(api.list(&[]).await.is_empty());
     // Gone for good: the name is free again.
-    assert_eq!(api.create(&dedicate("pool-del", "f", 2)).await.status, 200);
+    assert_eq!(api.create(&dedicate("pool-del", CPU, 2)).await.status, 200);
     emu.shutdown().await;
 }
 
@@ -530,11 +599,8 @@ async fn delete_goes_through_deleting_to_404() {
 async fn triggers_soldout_abnormal_and_logical_waiting() {
     let emu = start(config(Duration::from_millis(400))).await;
     let api = Api::new(&emu);
-    let sold = name_of(
-        &api.create(&dedicate("pool-sold", "modelarts.vm.gpu.v100.soldout", 1))
-            .await,
-    );
-    let odd = name_of(&api.create(&dedicate("pool-odd", "f.abnormal", 1)).await);
+    let sold = name_of(&api.create(&dedicate("pool-sold", SOLD_OUT, 1)).await);
+    let odd = name_of(&api.create(&dedicate("abnormal-odd", CPU, 1)).await);
     let logical = json!({
         "kind": "Pool", "apiVersion": "v2",
         "metadata": {"labels": {"os.modelarts/name": "pool-logic-01"},
@@ -557,15 +623,29 @@ async fn triggers_soldout_abnormal_and_logical_waiting() {
         .await;
     assert_eq!(
         failed.body["status"]["message"],
-        "insufficient capacity: flavor modelarts.vm.gpu.v100.soldout is sold out"
+        "insufficient capacity: flavor modelarts.vm.gpu.v100 is sold out in ap-southeast-1a, ap-southeast-1b"
     );
     let abnormal = api
         .wait_phase(&odd, "Abnormal", Duration::from_secs(5))
         .await;
     assert_eq!(
         abnormal.body["status"]["resources"]["abnormal"],
-        json!([{"flavor": "f.abnormal", "count": 1}])
+        json!([{"flavor": CPU, "count": 1}])
     );
+    assert_eq!(
+        abnormal.body["status"]["message"],
+        "1 node(s) of flavor modelarts.vm.cpu.8ud failed the health check"
+    );
+    let warnings = api.events(&odd, &[("type", "Warning")]).await;
+    assert_eq!(reasons(&warnings), ["NodeAbnormal"]);
+    assert_eq!(
+        warnings[0]["message"],
+        "1 node(s) of flavor modelarts.vm.cpu.8ud failed the health check"
+    );
+    // The flavor has nothing to do with it any more: only the name does.
+    let plain = name_of(&api.create(&dedicate("pool-plain", CPU, 1)).await);
+    api.wait_phase(&plain, "Running", Duration::from_secs(5))
+        .await;
     let running = api
         .wait_phase(&logical, "Running", Duration::from_secs(5))
         .await;
@@ -579,36 +659,86 @@ async fn triggers_soldout_abnormal_and_logical_waiting() {
     emu.shutdown().await;
 }
 
+/// The flavors of the catalogue, by name, and their state in zones a and b.
+const CATALOGUE: [(&str, &str, &str); 7] = [
+    ("modelarts.vm.cpu.16u64", "soldout", "normal"),
+    ("modelarts.vm.cpu.4u8", "normal", "normal"),
+    ("modelarts.vm.cpu.8ud", "normal", "normal"),
+    ("modelarts.vm.gpu.t4u8", "normal", "normal"),
+    ("modelarts.vm.gpu.tnt004", "normal", "normal"),
+    ("modelarts.vm.gpu.v100", "soldout", "soldout"),
+    ("modelarts.vm.npu.snt9b", "normal", "soldout"),
+];
+
+fn item_names(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[tokio::test]
 async fn flavors_and_the_iam_project_lookup() {
     let emu = start(config(Duration::from_millis(300))).await;
     let api = Api::new(&emu);
-    let a = api
-        .call(
-            "GET",
-            &format!("/v1/{}/resourceflavors", api.project),
-            &[],
-            b"",
+    let a = api.call("GET", &api.v1("resourceflavors"), &[], b"").await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_eq!(a.body["kind"], "List");
+    assert_eq!(a.body["apiVersion"], "v1");
+    // One page without `limit`: no continue token.
+    assert!(a.body["metadata"].get("continue").is_none(), "{}", a.body);
+    let items = a.body["items"].as_array().unwrap();
+    assert_eq!(
+        item_names(items),
+        CATALOGUE.iter().map(|c| c.0).collect::<Vec<_>>()
+    );
+    for (item, (name, za, zb)) in items.iter().zip(CATALOGUE) {
+        assert_eq!(
+            item["status"]["phase"],
+            json!({"ap-southeast-1a": za, "ap-southeast-1b": zb}),
+            "{name}"
+        );
+        assert_eq!(item["kind"], "ResourceFlavor");
+        assert_eq!(item["spec"]["type"], "Dedicate");
+        assert!(item["spec"]["cpu"].is_string(), "{item}");
+        assert!(item["spec"].get("resType").is_none(), "{item}");
+    }
+    // The SDK's ResourceFlavor, whole.
+    assert_eq!(
+        items[3],
+        json!({
+            "apiVersion": "v1", "kind": "ResourceFlavor",
+            "metadata": {"name": "modelarts.vm.gpu.t4u8",
+                         "labels": {"os.modelarts/scope": "Train,Infer,Notebook"},
+                         "annotations": {}},
+            "spec": {"type": "Dedicate", "cpuArch": "x86", "cpu": "8", "memory": "32Gi",
+                     "gpu": {"type": "nvidia-t4", "size": "1", "memory": "16Gi"},
+                     "dataVolume": [], "billingModes": [0, 1], "jobFlavors": []},
+            "status": {"phase": {"ap-southeast-1a": "normal", "ap-southeast-1b": "normal"}}
+        })
+    );
+    let npu = &items[6]["spec"];
+    assert_eq!(npu["cpuArch"], "arm");
+    assert_eq!(
+        npu["npu"],
+        json!({"type": "ascend-snt9b", "size": "8", "memory": "64Gi"})
+    );
+    assert!(npu.get("gpu").is_none() && items[0]["spec"].get("gpu").is_none());
+    // labelSelector on metadata.labels (a value may hold commas).
+    let all = api
+        .v1_list(
+            "resourceflavors",
+            &[("labelSelector", "os.modelarts/scope=Train,Infer,Notebook")],
         )
         .await;
-    assert_eq!(a.status, 200);
-    assert_eq!(a.body["kind"], "List");
-    let names: Vec<&str> = a.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["metadata"]["name"].as_str().unwrap())
-        .collect();
-    for f in [
-        "modelarts.vm.cpu.8ud",
-        "modelarts.vm.gpu.tnt004",
-        "modelarts.vm.gpu.t4u8",
-        "modelarts.vm.cpu.4u8",
-    ] {
-        assert!(names.contains(&f), "{f} in {names:?}");
-    }
-    assert!(names.iter().any(|n| n.contains("soldout")));
-    assert_eq!(a.body["items"][0]["spec"]["type"], "Dedicate");
+    assert_eq!(all.len(), 7);
+    let none = api
+        .v1_list(
+            "resourceflavors",
+            &[("labelSelector", "os.modelarts/scope=Train")],
+        )
+        .await;
+    assert!(none.is_empty());
 
     let p = api
         .call("GET", "/v3/projects", &[("name", "ap-southeast-1")], b"")
@@ -663,6 +793,492 @@ fn export_lines_point_at_the_emulator() {
     });
 }
 
+// ---------------------------------- flavors, networks, orders, events (issue 10)
+
+#[tokio::test]
+async fn flavors_page_two_at_a_time_to_the_end() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let whole = api.v1_list("resourceflavors", &[]).await;
+    let (items, metas) = api.v1_pages("resourceflavors", &[], "2").await;
+    assert_eq!(items, whole, "the pages make the whole list, in order");
+    assert_eq!(metas.len(), 4);
+    let remaining: Vec<Value> = metas
+        .iter()
+        .map(|m| m["remainingItemCount"].clone())
+        .collect();
+    assert_eq!(remaining, [json!(5), json!(3), json!(1), Value::Null]);
+    assert_eq!(metas[3], json!({}), "the last page has no continue");
+    // The same token twice gives the same page: tokens are not consumed.
+    let first = api
+        .call("GET", &api.v1("resourceflavors"), &[("limit", "2")], b"")
+        .await;
+    let token = first.body["metadata"]["continue"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = [("limit", "2"), ("continue", token.as_str())];
+    let again = api.call("GET", &api.v1("resourceflavors"), &q, b"").await;
+    assert_eq!(
+        item_names(again.body["items"].as_array().unwrap()),
+        item_names(&whole[2..4])
+    );
+    let second = api.call("GET", &api.v1("resourceflavors"), &q, b"").await;
+    assert_eq!(second.body, again.body);
+    // Tokens the emulator did not issue for this list, and bad limits: 400.
+    let mut forged = token.clone();
+    forged.pop();
+    forged.push(if token.ends_with('0') { '1' } else { '0' });
+    for (k, v) in [
+        ("continue", "not-a-token"),
+        ("continue", forged.as_str()),
+        ("limit", "0"),
+        ("limit", "501"),
+        ("limit", "two"),
+    ] {
+        let a = api
+            .call("GET", &api.v1("resourceflavors"), &[(k, v)], b"")
+            .await;
+        assert_eq!((a.status, a.code()), (400, "ModelArts.50004000"), "{k}={v}");
+        assert!(a.msg().contains(k), "{}", a.msg());
+    }
+    // A flavors token is not a networks token.
+    let a = api
+        .call(
+            "GET",
+            &api.v1("networks"),
+            &[("continue", token.as_str())],
+            b"",
+        )
+        .await;
+    assert_eq!(a.status, 400);
+    let all = api.v1_list("resourceflavors", &[("limit", "500")]).await;
+    assert_eq!(all.len(), 7);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn networks_follow_their_names() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    for (name, phase) in [
+        ("network-default", "Active"),
+        (NETWORK, "Active"),
+        ("network-b-creating", "Creating"),
+        ("network-c-abnormal", "Abnormal"),
+    ] {
+        let a = api
+            .call("GET", &api.v1(&format!("networks/{name}")), &[], b"")
+            .await;
+        assert_eq!(a.status, 200, "{name}: {:?}", a.body);
+        assert_eq!(a.body["kind"], "Network");
+        assert_eq!(a.body["apiVersion"], "v1");
+        assert_eq!(a.body["metadata"]["name"], name);
+        assert_eq!(
+            a.body["metadata"]["labels"],
+            json!({"os.modelarts/name": name})
+        );
+        assert!(a.body["metadata"]["creationTimestamp"].is_string());
+        assert_eq!(
+            a.body["spec"],
+            json!({"cidr": "192.168.128.0/17", "connection": {}})
+        );
+        assert_eq!(a.body["status"], json!({"phase": phase}), "{name}");
+    }
+    for name in [
+        "network-missing",
+        "network-missing-creating",
+        "net-01",
+        "default",
+    ] {
+        let a = api
+            .call("GET", &api.v1(&format!("networks/{name}")), &[], b"")
+            .await;
+        assert_eq!((a.status, a.code()), (404, "ModelArts.50025001"), "{name}");
+        assert_eq!(a.msg(), format!("network {name} does not exist"));
+    }
+    // The list: network-default, and the networks pools name, once each.
+    assert_eq!(
+        item_names(&api.v1_list("networks", &[]).await),
+        ["network-default"]
+    );
+    let mut other = dedicate("pool-net-b", CPU, 1);
+    other["spec"]["network"]["name"] = json!("network-b-creating");
+    for body in [
+        dedicate("pool-net-a", CPU, 1),
+        other,
+        dedicate("pool-net-c", CPU, 1),
+    ] {
+        assert_eq!(api.create(&body).await.status, 200);
+    }
+    let listed = api.v1_list("networks", &[]).await;
+    assert_eq!(
+        item_names(&listed),
+        [NETWORK, "network-b-creating", "network-default"]
+    );
+    assert_eq!(listed[1]["status"]["phase"], "Creating");
+    let (paged, metas) = api.v1_pages("networks", &[], "1").await;
+    assert_eq!(paged, listed);
+    assert_eq!(metas[0]["remainingItemCount"], 2);
+    let selected = api
+        .v1_list(
+            "networks",
+            &[("labelSelector", "os.modelarts/name=network-default")],
+        )
+        .await;
+    assert_eq!(item_names(&selected), ["network-default"]);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_flavors_and_networks_are_404_and_create_nothing() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let logical = json!({
+        "kind": "Pool", "apiVersion": "v2",
+        "metadata": {"labels": {"os.modelarts/name": "pool-logic-x"}},
+        "spec": {"type": "Logical", "resources": [{"flavor": "modelarts.vm.cpu.2u", "count": 1}]}
+    });
+    let mut second = dedicate("pool-second", CPU, 1);
+    second["spec"]["resources"] = json!([{"flavor": CPU, "count": 1}, {"flavor": "f", "count": 1}]);
+    for (body, flavor) in [
+        (
+            dedicate("pool-old", "modelarts.vm.gpu.v100.soldout", 1),
+            "modelarts.vm.gpu.v100.soldout",
+        ),
+        (logical, "modelarts.vm.cpu.2u"),
+        (second, "f"),
+    ] {
+        let a = api.create(&body).await;
+        assert_eq!((a.status, a.code()), (404, "ModelArts.50005101"), "{body}");
+        assert_eq!(a.msg(), format!("resource flavor {flavor} not found"));
+    }
+    for network in ["network-missing-01", "net-01", "networks-a"] {
+        let mut body = dedicate("pool-nonet", CPU, 1);
+        body["spec"]["network"]["name"] = json!(network);
+        let a = api.create(&body).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (404, "ModelArts.50025001"),
+            "{network}"
+        );
+        assert_eq!(a.msg(), format!("network {network} does not exist"));
+    }
+    assert!(api.list(&[]).await.is_empty(), "nothing was created");
+    // A privileged pool names its VPC and subnet: no network is looked up.
+    let mut privileged = dedicate("pool-vpc", CPU, 1);
+    privileged["spec"]["network"] = json!({"vpcId": "vpc-1", "subnetId": "subnet-1"});
+    assert_eq!(api.create(&privileged).await.status, 200);
+    // A sold-out flavor is accepted: the pool fails later.
+    assert_eq!(
+        api.create(&dedicate("pool-sold", SOLD_OUT, 1)).await.status,
+        200
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn sold_out_pools_fail_with_warning_events() {
+    let emu = start(config(Duration::from_millis(400))).await;
+    let api = Api::new(&emu);
+    let sold = name_of(&api.create(&dedicate("pool-sold", SOLD_OUT, 1)).await);
+    // Sold out in zone a only: fails if the pool may only use zone a.
+    let mut zone_a = dedicate("pool-zone-a", "modelarts.vm.cpu.16u64", 2);
+    zone_a["spec"]["resources"][0]["azs"] =
+        json!([{"az": "ap-southeast-1a", "count": 2}, {"az": "ap-southeast-1b", "count": 0}]);
+    let zone_a = name_of(&api.create(&zone_a).await);
+    let anywhere = name_of(
+        &api.create(&dedicate("pool-anywhere", "modelarts.vm.cpu.16u64", 2))
+            .await,
+    );
+
+    let failed = api
+        .wait_phase(&sold, "CreationFailed", Duration::from_secs(5))
+        .await;
+    let message = "insufficient capacity: flavor modelarts.vm.gpu.v100 is sold out in ap-southeast-1a, ap-southeast-1b";
+    assert_eq!(failed.body["status"]["message"], message);
+    assert!(failed.body["status"]["resources"]
+        .get("available")
+        .is_none());
+    let events = api.events(&sold, &[]).await;
+    assert_eq!(
+        reasons(&events),
+        ["PoolCreating", "FlavorSoldOut", "PoolCreationFailed"]
+    );
+    let soldout = &events[1];
+    assert_eq!(soldout["type"], "Warning");
+    assert_eq!(soldout["count"], 3);
+    assert_eq!(
+        soldout["message"],
+        "flavor modelarts.vm.gpu.v100 is sold out in ap-southeast-1a, ap-southeast-1b; no node could be created"
+    );
+    assert_eq!(events[2]["type"], "Warning");
+    assert_eq!(events[2]["message"], message);
+    let warnings = api.events(&sold, &[("type", "Warning")]).await;
+    assert_eq!(reasons(&warnings), ["FlavorSoldOut", "PoolCreationFailed"]);
+    let normal = api.events(&sold, &[("type", "Normal")]).await;
+    assert_eq!(reasons(&normal), ["PoolCreating"]);
+
+    let in_a = api
+        .wait_phase(&zone_a, "CreationFailed", Duration::from_secs(5))
+        .await;
+    assert_eq!(
+        in_a.body["status"]["message"],
+        "insufficient capacity: flavor modelarts.vm.cpu.16u64 is sold out in ap-southeast-1a"
+    );
+    api.wait_phase(&anywhere, "Running", Duration::from_secs(5))
+        .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn orders_wait_until_paid_automatically_or_by_the_call() {
+    let emu = start(config(Duration::from_millis(600))).await;
+    let api = Api::new(&emu);
+    let ordered = |name: &str| {
+        let mut b = dedicate(name, CPU, 1);
+        b["metadata"]["annotations"]["os.modelarts/billing.mode"] = json!("1");
+        b
+    };
+    let t0 = Instant::now();
+    let created = api.create(&ordered("pool-order")).await;
+    assert_eq!(created.status, 200);
+    let order = created.body["metadata"]["annotations"]["os.modelarts/order.id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        order.len() == 16
+            && order.starts_with("CS")
+            && order[2..].bytes().all(|b| b.is_ascii_digit()),
+        "{order}"
+    );
+    let name = name_of(&created);
+    let shown = api.show(&name).await;
+    if t0.elapsed() < Duration::from_millis(250) {
+        assert_eq!(shown.body["status"]["phase"], "Waiting");
+        assert_eq!(
+            shown.body["status"]["message"],
+            format!("the order {order} is waiting for payment")
+        );
+        assert!(api.list(&[("status", "creating")]).await.len() == 1);
+    }
+    // Paid automatically after P/2, then the whole creation from there.
+    api.wait_phase(&name, "Creating", Duration::from_secs(5))
+        .await;
+    assert!(t0.elapsed() >= Duration::from_millis(290), "paid too early");
+    api.wait_phase(&name, "Running", Duration::from_secs(5))
+        .await;
+    assert!(t0.elapsed() >= Duration::from_millis(890), "ran too early");
+    assert_eq!(
+        reasons(&api.events(&name, &[]).await),
+        [
+            "PoolCreating",
+            "OrderWaiting",
+            "OrderPaid",
+            "NodesAvailable",
+            "PoolRunning"
+        ]
+    );
+    // Paying it now changes nothing.
+    assert_eq!(api.pay(&order).await.status, 204);
+
+    // A slow- pool waits 3 s for its automatic payment: the call pays at once.
+    let slow = api.create(&ordered("slow-order")).await;
+    let slow_order = slow.body["metadata"]["annotations"]["os.modelarts/order.id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(slow_order, order);
+    let slow = name_of(&slow);
+    assert_eq!(api.show(&slow).await.body["status"]["phase"], "Waiting");
+    let paid = api.pay(&slow_order).await;
+    assert_eq!(paid.status, 204);
+    assert_eq!(paid.body, Value::Null, "no body");
+    assert_eq!(api.show(&slow).await.body["status"]["phase"], "Creating");
+    assert_eq!(api.pay(&slow_order).await.status, 204, "idempotent");
+    let events = api.events(&slow, &[]).await;
+    assert_eq!(
+        reasons(&events),
+        ["PoolCreating", "OrderWaiting", "OrderPaid"]
+    );
+    assert_eq!(
+        events[2]["message"],
+        format!("the order {slow_order} is paid")
+    );
+
+    let unknown = api.pay("CS00000000000000").await;
+    assert_eq!((unknown.status, unknown.code()), (404, "EMU.0404"));
+    let anon = api
+        .send(
+            "POST",
+            &format!("/emulator/v1/{}/orders/{order}/pay", api.project),
+            &[],
+            b"",
+            Auth::None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(anon.status, 401);
+    let foreign = api
+        .call(
+            "POST",
+            &format!("/emulator/v1/0000/orders/{order}/pay"),
+            &[],
+            b"",
+        )
+        .await;
+    assert_eq!(foreign.status, 403);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn events_filter_by_type_and_time_and_page() {
+    let emu = start(config(Duration::from_millis(300))).await;
+    let api = Api::new(&emu);
+    let mut body = dedicate("pool-events", CPU, 2);
+    body["spec"]["resources"] =
+        json!([{"flavor": CPU, "count": 2}, {"flavor": "modelarts.vm.gpu.t4u8", "count": 1}]);
+    let created = api.create(&body).await;
+    let name = name_of(&created);
+    let created_at = created.body["metadata"]["creationTimestamp"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.wait_phase(&name, "Running", Duration::from_secs(5))
+        .await;
+    let events = api.events(&name, &[]).await;
+    assert_eq!(
+        reasons(&events),
+        [
+            "PoolCreating",
+            "NodesAvailable",
+            "NodesAvailable",
+            "PoolRunning"
+        ]
+    );
+    let first = &events[0];
+    assert_eq!(first["apiVersion"], "v1");
+    assert_eq!(first["kind"], "Event");
+    assert_eq!(first["metadata"]["name"], format!("{name}.1"));
+    assert_eq!(first["metadata"]["creationTimestamp"], created_at.as_str());
+    assert_eq!(
+        first["involvedObject"],
+        json!({"kind": "Pool", "name": name})
+    );
+    assert_eq!(first["type"], "Normal");
+    assert_eq!(first["message"], "creating pool pool-events");
+    assert_eq!(first["firstTimestamp"], created_at.as_str());
+    assert_eq!(first["lastTimestamp"], created_at.as_str());
+    assert_eq!(first["count"], 1);
+    assert_eq!(
+        events[1]["message"],
+        "2 node(s) of flavor modelarts.vm.cpu.8ud are available"
+    );
+    let stamp =
+        |e: &Value| poolctl::time::unix_from_rfc3339(e["lastTimestamp"].as_str().unwrap()).unwrap();
+    assert!(
+        events.windows(2).all(|w| stamp(&w[0]) <= stamp(&w[1])),
+        "by lastTimestamp"
+    );
+
+    assert!(api.events(&name, &[("type", "Warning")]).await.is_empty());
+    assert_eq!(api.events(&name, &[("type", "Normal")]).await.len(), 4);
+    assert_eq!(
+        api.events(&name, &[("since", &created_at)]).await.len(),
+        4,
+        "since is inclusive"
+    );
+    assert!(api
+        .events(&name, &[("since", "2999-01-01T00:00:00Z")])
+        .await
+        .is_empty());
+    assert!(api
+        .events(&name, &[("until", "2000-01-01T00:00:00Z")])
+        .await
+        .is_empty());
+    let running_at = events[3]["lastTimestamp"].as_str().unwrap();
+    let until = api.events(&name, &[("until", running_at)]).await;
+    assert_eq!(until.len(), 4, "until is inclusive");
+
+    // One at a time, to the end, in the same order.
+    let (paged, metas) = api
+        .v1_pages(
+            "events",
+            &[("resource", "pools"), ("name", name.as_str())],
+            "1",
+        )
+        .await;
+    assert_eq!(paged, events);
+    assert_eq!(metas[0]["remainingItemCount"], 3);
+    // A token is bound to its filters.
+    let t = metas[0]["continue"].as_str().unwrap();
+    let a = api
+        .call(
+            "GET",
+            &api.v1("events"),
+            &[
+                ("resource", "pools"),
+                ("name", &name),
+                ("type", "Normal"),
+                ("continue", t),
+            ],
+            b"",
+        )
+        .await;
+    assert_eq!(a.status, 400);
+
+    // Unknown pool: an empty list. Another workspace: the same.
+    assert!(api.events(&format!("{name}x"), &[]).await.is_empty());
+    assert!(api
+        .events(&name, &[("workspaceId", "ws-1")])
+        .await
+        .is_empty());
+    assert_eq!(api.events(&name, &[("workspaceId", "0")]).await.len(), 4);
+    for (query, needle) in [
+        (
+            vec![("resource", "jobs"), ("name", name.as_str())],
+            "resource",
+        ),
+        (vec![("name", name.as_str())], "resource"),
+        (
+            vec![("resource", "pools"), ("name", &name), ("type", "Error")],
+            "type",
+        ),
+        (
+            vec![
+                ("resource", "pools"),
+                ("name", &name),
+                ("since", "yesterday"),
+            ],
+            "since",
+        ),
+        (
+            vec![("resource", "pools"), ("name", &name), ("limit", "0")],
+            "limit",
+        ),
+    ] {
+        let a = api.call("GET", &api.v1("events"), &query, b"").await;
+        assert_eq!(
+            (a.status, a.code()),
+            (400, "ModelArts.50004000"),
+            "{query:?}"
+        );
+        assert!(a.msg().contains(needle), "{}", a.msg());
+    }
+
+    // Deleting adds its event, last.
+    let del = api
+        .call("DELETE", &format!("{}/{name}", api.pools()), &[], b"")
+        .await;
+    assert_eq!(del.status, 200);
+    let after = api.events(&name, &[]).await;
+    assert_eq!(after.len(), 5);
+    assert_eq!(after[4]["reason"], "PoolDeleting");
+    assert_eq!(after[4]["metadata"]["name"], format!("{name}.5"));
+    emu.shutdown().await;
+}
+
 // ------------------------------------------------------------------- auth
 
 #[tokio::test]
@@ -670,7 +1286,7 @@ async fn signatures_are_verified_like_the_gateway() {
     let emu = start(config(Duration::from_millis(300))).await;
     let api = Api::new(&emu);
     let pools = api.pools();
-    let body = dedicate("pool-auth", "f", 1).to_string();
+    let body = dedicate("pool-auth", CPU, 1).to_string();
 
     let bad = api
         .send("POST", &pools, &[], body.as_bytes(), Auth::Tampered)
@@ -798,7 +1414,7 @@ async fn tokens_are_accepted_when_configured() {
             "POST",
             &pools,
             &[],
-            dedicate("pool-token", "f", 1).to_string().as_bytes(),
+            dedicate("pool-token", CPU, 1).to_string().as_bytes(),
             Auth::Token("emulator-token-123"),
         )
         .await
@@ -914,7 +1530,7 @@ async fn reset_before_changes_nothing() {
             "POST",
             &api.pools(),
             &[],
-            dedicate("pool-rb", "f", 1).to_string().as_bytes(),
+            dedicate("pool-rb", CPU, 1).to_string().as_bytes(),
             Auth::Signed,
         )
         .await
@@ -925,7 +1541,7 @@ async fn reset_before_changes_nothing() {
         "reset-before created a pool"
     );
     // The next POST goes through.
-    assert_eq!(api.create(&dedicate("pool-rb", "f", 1)).await.status, 200);
+    assert_eq!(api.create(&dedicate("pool-rb", CPU, 1)).await.status, 200);
     assert_eq!(api.list(&[]).await.len(), 1);
     emu.shutdown().await;
 }
@@ -935,7 +1551,7 @@ async fn reset_after_leaves_exactly_one_pool() {
     let emu = start(with_faults("post:reset-after*1")).await;
     let api = Api::new(&emu);
     assert!(api.list(&[]).await.is_empty());
-    let body = dedicate("pool-ra", "f", 1);
+    let body = dedicate("pool-ra", CPU, 1);
     let err = api
         .send(
             "POST",
@@ -961,7 +1577,7 @@ async fn reset_after_leaves_exactly_one_pool() {
 async fn latency_comes_after_processing() {
     let emu = start(with_faults("post:latency=700ms")).await;
     let slow_client = Api::with_timeout(&emu, Duration::from_millis(200));
-    let body = dedicate("pool-late", "f", 1);
+    let body = dedicate("pool-late", CPU, 1);
     let t0 = Instant::now();
     let err = slow_client
         .send(
@@ -985,7 +1601,7 @@ async fn latency_comes_after_processing() {
     );
     // A patient client gets the answer, late.
     let t0 = Instant::now();
-    let a = api.create(&dedicate("pool-late-2", "f", 1)).await;
+    let a = api.create(&dedicate("pool-late-2", CPU, 1)).await;
     assert_eq!(a.status, 200);
     assert!(
         t0.elapsed() >= Duration::from_millis(700),
@@ -1031,7 +1647,7 @@ async fn the_state_file_survives_a_restart_and_is_always_whole() {
     let mut names = Vec::new();
     for i in 0..8 {
         let a = api
-            .create(&dedicate(&format!("pool-state-{i}"), "f", 1))
+            .create(&dedicate(&format!("pool-state-{i}"), CPU, 1))
             .await;
         assert_eq!(a.status, 200);
         names.push(name_of(&a));
@@ -1081,9 +1697,51 @@ async fn the_state_file_survives_a_restart_and_is_always_whole() {
     };
     assert_eq!(gone.code(), "ModelArts.50015001");
     assert_eq!(
-        api.create(&dedicate("pool-state-0", "f", 1)).await.status,
+        api.create(&dedicate("pool-state-0", CPU, 1)).await.status,
         409,
         "the restarted emulator knows the old names"
+    );
+    emu.shutdown().await;
+}
+
+/// A payment is kept in the state file: a restarted emulator does not send
+/// a paid pool back to `Waiting`.
+#[tokio::test]
+async fn a_paid_order_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(Duration::from_secs(20));
+    cfg.state_file = Some(state_path(&dir));
+    let emu = start(cfg.clone()).await;
+    let api = Api::new(&emu);
+    let mut body = dedicate("pool-paid", CPU, 1);
+    body["metadata"]["annotations"]["os.modelarts/billing.mode"] = json!("1");
+    let created = api.create(&body).await;
+    let name = name_of(&created);
+    let order = created.body["metadata"]["annotations"]["os.modelarts/order.id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut other = body.clone();
+    other["metadata"]["labels"]["os.modelarts/name"] = json!("pool-unpaid");
+    let unpaid = name_of(&api.create(&other).await);
+    assert_eq!(api.pay(&order).await.status, 204);
+    emu.shutdown().await;
+    let saved: Value = serde_json::from_slice(&std::fs::read(state_path(&dir)).unwrap()).unwrap();
+    let paid: Vec<bool> = saved["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["paid_ms"].is_u64())
+        .collect();
+    assert_eq!(paid, [true, false]);
+
+    let emu = start(cfg).await;
+    let api = Api::new(&emu);
+    assert_eq!(api.show(&name).await.body["status"]["phase"], "Creating");
+    assert_eq!(api.show(&unpaid).await.body["status"]["phase"], "Waiting");
+    assert_eq!(
+        reasons(&api.events(&name, &[]).await),
+        ["PoolCreating", "OrderWaiting", "OrderPaid"]
     );
     emu.shutdown().await;
 }
@@ -1203,7 +1861,7 @@ async fn a_stalled_body_is_answered_408_after_the_body_timeout() {
     cfg.limits.body_read_timeout = Duration::from_millis(400);
     let emu = start(cfg).await;
     let api = Api::new(&emu);
-    let body = dedicate("pool-slow-body", "f", 1).to_string();
+    let body = dedicate("pool-slow-body", CPU, 1).to_string();
     let mut sock = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
     sock.write_all(signed_head(&api, "POST", &api.pools(), body.as_bytes()).as_bytes())
         .await
@@ -1322,7 +1980,7 @@ async fn a_full_server_drops_idle_connections_at_once_then_cuts_the_oldest_body(
     let emu = start(cfg).await;
     let api = Api::new(&emu);
     let addr = emu.addr();
-    let body = dedicate("pool-stalled", "f", 1).to_string();
+    let body = dedicate("pool-stalled", CPU, 1).to_string();
     let stalled = || async {
         let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let head = signed_head(&api, "POST", &api.pools(), body.as_bytes())

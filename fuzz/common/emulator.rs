@@ -20,22 +20,25 @@
 //!   `unsent` (a signed header that is not sent), `nosign` (no credentials),
 //!   `badtoken` (another token). Anything else is `raw`: the headers as given.
 //! - line 2, `METHOD TARGET`; then header lines `Name: value` up to an empty
-//!   line; the rest is the body. `{project}`, `{pool}`, `{ak}` and `{token}`
-//!   in the target and in header values are the emulator's project id, its
-//!   one pool, access key and token.
+//!   line; the rest is the body. `{project}`, `{pool}`, `{order}`, `{ak}`
+//!   and `{token}` in the target and in header values are the emulator's
+//!   project id, its one pool, that pool's (unpaid) order, access key and
+//!   token.
 //!
 //! Properties, for every input HTTP can carry:
 //!
 //! - nothing panics;
 //! - the status is one `api/NOTES.md` allows for a request the emulator
-//!   answers without injected faults (200, 400, 401, 403, 404, 409, 413);
-//!   every answer is JSON with an `X-Request-Id`, and every 4xx/5xx is
+//!   answers without injected faults (200, 400, 401, 403, 404, 409, 413),
+//!   or 204 from the emulator's pay call; every answer has an
+//!   `X-Request-Id` and is JSON (a 204 has no body), and every 4xx/5xx is
 //!   `{"error_code": "...", "error_msg": "..."}`;
 //! - a `valid` or `token` request is never refused as unauthenticated;
 //! - a request refused from its headers is refused before its body is read:
 //!   in those modes the body never ends, and is never read;
-//! - the pools change only on a 200 to an authenticated `POST` or `DELETE`:
-//!   an unsigned or badly signed request never changes anything.
+//! - the pools change only on a 200 to an authenticated `POST` or `DELETE`,
+//!   or a 204 to an authenticated `POST` (the pay call): an unsigned or
+//!   badly signed request never changes anything.
 
 use poolctl::emulator::harness::{self, Answer, Harness, Input};
 
@@ -125,9 +128,10 @@ pub fn decode(mut data: &[u8]) -> Decoded {
     }
 }
 
-fn substitute(s: &str, pool: &str) -> String {
+fn substitute(s: &str, pool: &str, order: &str) -> String {
     s.replace("{project}", harness::PROJECT_ID)
         .replace("{pool}", pool)
+        .replace("{order}", order)
         .replace("{ak}", harness::AK)
         .replace("{token}", harness::TOKEN)
 }
@@ -154,16 +158,16 @@ fn remove_credentials(input: &mut Input) {
 
 /// The request an input stands for, on `emu`.
 pub fn request(decoded: &Decoded, emu: &harness::Emulator<'_>) -> Input {
-    let pool = emu.pool();
+    let (pool, order) = (emu.pool(), emu.order());
     let mut input = Input {
         method: decoded.method.clone(),
-        target: substitute(&decoded.target, pool),
+        target: substitute(&decoded.target, pool, order),
         headers: decoded
             .headers
             .iter()
             .map(|(n, v)| {
                 let v = String::from_utf8(v.clone())
-                    .map(|s| substitute(&s, pool).into_bytes())
+                    .map(|s| substitute(&s, pool, order).into_bytes())
                     .unwrap_or_else(|e| e.into_bytes());
                 (n.clone(), v)
             })
@@ -213,8 +217,8 @@ pub fn request(decoded: &Decoded, emu: &harness::Emulator<'_>) -> Input {
 }
 
 /// Statuses the emulator answers without injected faults (api/NOTES.md,
-/// docs/emulator.md): 200, the 4xx of its error table.
-const ALLOWED: [u16; 7] = [200, 400, 401, 403, 404, 409, 413];
+/// docs/emulator.md): 200, 204 (the pay call), the 4xx of its error table.
+const ALLOWED: [u16; 8] = [200, 204, 400, 401, 403, 404, 409, 413];
 
 /// Checks the properties for one input; `name` says which in a failure.
 pub fn check(name: &str, data: &[u8]) {
@@ -251,12 +255,21 @@ pub fn check(name: &str, data: &[u8]) {
         "X-Request-Id: {}",
         show(&answer)
     );
-    let json = answer
-        .header("content-type")
-        .is_some_and(|t| t.starts_with(b"application/json"));
-    assert!(json, "content type: {}", show(&answer));
-    let body: serde_json::Value = serde_json::from_slice(&answer.body)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", show(&answer)));
+    let body: serde_json::Value = if answer.status == 204 {
+        assert!(
+            answer.body.is_empty(),
+            "a 204 with a body: {}",
+            show(&answer)
+        );
+        serde_json::Value::Null
+    } else {
+        let json = answer
+            .header("content-type")
+            .is_some_and(|t| t.starts_with(b"application/json"));
+        assert!(json, "content type: {}", show(&answer));
+        serde_json::from_slice(&answer.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", show(&answer)))
+    };
     let code = body["error_code"].as_str();
     if answer.status >= 400 {
         assert!(
@@ -298,10 +311,13 @@ pub fn check(name: &str, data: &[u8]) {
             Mode::Raw => token,
             _ => false,
         };
+        let changing = match answer.status {
+            200 => matches!(input.method.as_str(), "POST" | "DELETE"),
+            204 => input.method == "POST",
+            _ => false,
+        };
         assert!(
-            authenticated
-                && answer.status == 200
-                && matches!(input.method.as_str(), "POST" | "DELETE"),
+            authenticated && changing,
             "the pools changed: {}",
             show(&answer)
         );

@@ -5,7 +5,8 @@
 //!
 //! Each [`Harness::emulator`] is a fresh emulator: fixed credentials, ids
 //! drawn from a fixed seed, no faults, no state file, and one pool created
-//! through the router, so an input can name it.
+//! through the router, so an input can name it: a yearly/monthly one, with
+//! an order an input can pay.
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -33,6 +34,8 @@ pub const TOKEN: &str = "fuzz-token";
 pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 /// The `Host` its clients send.
 pub const HOST: &str = "127.0.0.1:8765";
+/// The network of the pool each emulator starts with.
+pub const NETWORK: &str = "network-fuzz";
 /// The name label of the pool each emulator starts with.
 pub const POOL_LABEL: &str = "pool-fuzz";
 /// How long a body may stall: only a request whose body is read waits for
@@ -84,6 +87,7 @@ pub struct Emulator<'a> {
     app: Arc<server::App>,
     router: Router,
     pool: String,
+    order: String,
 }
 
 impl Default for Harness {
@@ -125,6 +129,7 @@ impl Harness {
             ids: Mutex::new(rng::SplitMix64::new(1)),
             store,
             domain_id: "fuzzdomain".into(),
+            pager: super::paging::Pager::new(SK),
             body_budget: Arc::new(tokio::sync::Semaphore::new(config.limits.body_budget)),
             config,
         });
@@ -134,11 +139,13 @@ impl Harness {
             app,
             router,
             pool: String::new(),
+            order: String::new(),
         };
         let body = serde_json::json!({
             "kind": "Pool", "apiVersion": "v2",
-            "metadata": {"labels": {"os.modelarts/name": POOL_LABEL}},
-            "spec": {"type": "Dedicate", "scope": ["Train"], "network": {"name": "net-fuzz"},
+            "metadata": {"labels": {"os.modelarts/name": POOL_LABEL},
+                         "annotations": {"os.modelarts/billing.mode": "1"}},
+            "spec": {"type": "Dedicate", "scope": ["Train"], "network": {"name": NETWORK},
                      "resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": 2}]}
         })
         .to_string();
@@ -158,6 +165,10 @@ impl Harness {
             .as_str()
             .unwrap_or_else(|| panic!("the first pool is created: {created}"))
             .to_string();
+        emu.order = created["metadata"]["annotations"][super::ORDER_ID]
+            .as_str()
+            .unwrap_or_else(|| panic!("the first pool has an order: {created}"))
+            .to_string();
         emu
     }
 }
@@ -166,6 +177,11 @@ impl Emulator<'_> {
     /// `metadata.name` of the pool it started with.
     pub fn pool(&self) -> &str {
         &self.pool
+    }
+
+    /// The order id of that pool (not paid yet).
+    pub fn order(&self) -> &str {
+        &self.order
     }
 
     /// Changes to the pools so far: a request that changed nothing leaves it.
@@ -336,7 +352,20 @@ mod tests {
         // Invalid HTTP is refused before the emulator.
         list.headers.push(("bad name".into(), b"x".to_vec()));
         assert!(emu.call(&list).is_err());
+        // The pool's order can be paid, once.
+        let mut pay = Input {
+            method: "POST".into(),
+            target: format!("/emulator/v1/{PROJECT_ID}/orders/{}/pay", emu.order()),
+            ..Input::default()
+        };
+        emu.sign(&mut pay, crate::time::now_unix());
+        let a = emu.call(&pay).unwrap();
+        assert_eq!((a.status, a.body.is_empty()), (204, true));
+        assert_eq!(emu.version(), 2);
+        assert_eq!(emu.call(&pay).unwrap().status, 204);
+        assert_eq!(emu.version(), 2, "paying twice changes nothing");
         // Fresh emulators are alike.
         assert_eq!(harness.emulator().pool(), emu.pool());
+        assert_eq!(harness.emulator().order(), emu.order());
     }
 }

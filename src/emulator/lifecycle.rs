@@ -1,32 +1,48 @@
-//! A pool's status as a pure function of its timestamps and the clock. No
-//! task ticks anything, so the status is the same whether the emulator ran
-//! all along or was restarted from its state file.
+//! A pool's status and events as pure functions of its timestamps and the
+//! clock. No task ticks anything, so the status is the same whether the
+//! emulator ran all along or was restarted from its state file.
 //!
-//! With `P` the pool's provision time:
-//! - **Dedicate**: `Creating` from creation; the nodes of each flavor become
-//!   available one by one (node `i` of `n` at `P·i/n`); `Running` at `P`.
-//! - **Logical**: `Waiting` for the first `P/4`, then `Creating`, `Running` at `P`.
-//!   Its `status.resources` stays `{}`, as the reference says for logical pools.
-//! - **Failure triggers** (documented in `docs/emulator.md`):
-//!   - a flavor whose name contains `soldout`: its nodes never come; at `P/2`
-//!     the pool turns `CreationFailed` with `status.message`
-//!     "insufficient capacity: flavor … is sold out";
-//!   - a flavor whose name contains `abnormal`: at `P` the pool turns
-//!     `Abnormal` instead of `Running`, with that flavor's nodes under
-//!     `status.resources.abnormal`;
+//! With `P` the pool's provision time and `S` the start of its lifecycle
+//! (its creation, or for an ordered pool the payment of its order):
+//! - **Orders**: a pool with the annotation `os.modelarts/billing.mode: "1"`
+//!   has an order (`os.modelarts/order.id`, given at creation). It is
+//!   `Waiting` until the order is paid: by the pay call
+//!   (`POST /emulator/v1/{project_id}/orders/{order_id}/pay`) or, at the
+//!   latest, automatically `P/2` after creation ([`AUTO_PAY_DIVISOR`]).
+//!   `S` is the payment.
+//! - **Dedicate**: `Creating` from `S`; the nodes of each flavor become
+//!   available one by one (node `i` of `n` at `S + P·i/n`); `Running` at `S + P`.
+//! - **Logical**: `Waiting` for the first `P/4`, then `Creating`, `Running` at
+//!   `S + P`. Its `status.resources` stays `{}`, as the reference says for
+//!   logical pools, and it takes no capacity (sold-out flavors do not stop it).
+//! - **Failures** (documented in `docs/emulator.md`):
+//!   - a flavor sold out (in the catalogue, `flavors`) in every zone the pool
+//!     may use (its `azs` entries with a count above 0, else all the
+//!     region's): its nodes never come; at `S + P/2` the pool turns
+//!     `CreationFailed` with `status.message` "insufficient capacity: flavor F
+//!     is sold out in Z1, Z2";
+//!   - an `os.modelarts/name` label starting with `abnormal-`: at `S + P` the
+//!     pool turns `Abnormal` instead of `Running`, with the nodes of its first
+//!     flavor under `status.resources.abnormal`;
 //!   - an `os.modelarts/name` label starting with `slow-`: `P` is ten times
 //!     `--provision-time` (fixed when the pool is created).
 //! - **Delete**: `Deleting` for the pool's delete time, then gone (404).
+//!   Nothing else happens to a pool once it is deleted.
 
 use serde_json::{json, Map, Value};
 
+use super::flavors;
 use super::state::{FlavorCount, StoredPool};
 use crate::model::phase;
+use crate::time::rfc3339_from_unix;
 
-pub const SOLDOUT: &str = "soldout";
-pub const ABNORMAL: &str = "abnormal";
+pub const ABNORMAL_PREFIX: &str = "abnormal-";
 pub const SLOW_PREFIX: &str = "slow-";
 pub const SLOW_FACTOR: u64 = 10;
+pub const BILLING_MODE: &str = "os.modelarts/billing.mode";
+pub const ORDER_ID: &str = "os.modelarts/order.id";
+/// An unpaid order is paid automatically `P / AUTO_PAY_DIVISOR` after creation.
+pub const AUTO_PAY_DIVISOR: u64 = 2;
 
 /// What the pool's status reads at `now_ms`: its phase, an optional message,
 /// and node counts.
@@ -67,6 +83,92 @@ pub fn delete_ms(base_provision_ms: u64) -> u64 {
     (base_provision_ms / 4).max(200)
 }
 
+/// Whether a create's annotations ask for a yearly/monthly pool, paid by order.
+pub fn wants_order(annotations: &Map<String, Value>) -> bool {
+    annotations.get(BILLING_MODE).and_then(Value::as_str) == Some("1")
+}
+
+/// The order of a pool: billed by order and given an order id at creation.
+/// (A pool from an older state file has none, and is not waiting for one.)
+pub fn order_id(pool: &StoredPool) -> Option<&str> {
+    let annotations = &pool.object["metadata"]["annotations"];
+    if annotations[BILLING_MODE].as_str() != Some("1") {
+        return None;
+    }
+    annotations[ORDER_ID].as_str()
+}
+
+/// When the pool's order is paid automatically.
+pub fn auto_pay_ms(pool: &StoredPool) -> u64 {
+    pool.created_ms
+        .saturating_add(pool.provision_ms / AUTO_PAY_DIVISOR)
+}
+
+/// When the pool's order is (or will be) paid: at the pay call, or at the
+/// automatic payment if that comes first. `None` without an order.
+pub fn paid_at(pool: &StoredPool) -> Option<u64> {
+    order_id(pool)?;
+    let auto = auto_pay_ms(pool);
+    Some(pool.paid_ms.map_or(auto, |p| p.min(auto)))
+}
+
+/// A flavor the pool can get no node of: sold out in every zone it may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    /// Index in `pool.resources`.
+    pub index: usize,
+    pub azs: Vec<String>,
+}
+
+/// The zones a resource of the pool may use: its `azs` entries with a
+/// count above 0, else every zone of the region.
+fn usable_azs(pool: &StoredPool, flavor: &str, region: &str) -> Vec<String> {
+    let spec_resource = pool.object["spec"]["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["flavor"].as_str() == Some(flavor)));
+    let named: Vec<String> = spec_resource
+        .and_then(|r| r["azs"].as_array())
+        .map(|azs| {
+            azs.iter()
+                .filter(|a| a["count"].as_u64().is_some_and(|c| c > 0))
+                .filter_map(|a| a["az"].as_str())
+                .filter(|az| !az.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if named.is_empty() {
+        flavors::azs(region).to_vec()
+    } else {
+        named
+    }
+}
+
+/// The flavors of the pool that are sold out everywhere it may take them
+/// from. A flavor not in the catalogue (a pool from an older state file)
+/// is never sold out; a Logical pool takes no capacity.
+pub fn blocked(pool: &StoredPool, region: &str) -> Vec<Blocked> {
+    if pool.pool_type == "Logical" {
+        return Vec::new();
+    }
+    pool.resources
+        .iter()
+        .enumerate()
+        .filter_map(|(index, r)| {
+            let flavor = flavors::find(&r.flavor)?;
+            let azs = usable_azs(pool, &r.flavor, region);
+            azs.iter()
+                .all(|az| flavor.sold_out_in(region, az))
+                .then_some(Blocked { index, azs })
+        })
+        .collect()
+}
+
+/// Whether the pool's name makes it turn `Abnormal`.
+pub fn turns_abnormal(pool: &StoredPool) -> bool {
+    pool.label.starts_with(ABNORMAL_PREFIX)
+}
+
 /// Nodes of `count` available `elapsed` into a provisioning of `total`.
 fn nodes_up(count: u64, elapsed: u64, total: u64) -> u64 {
     if elapsed >= total {
@@ -84,7 +186,22 @@ fn push(list: &mut Vec<FlavorCount>, flavor: &str, count: u64) {
     }
 }
 
-pub fn snapshot(pool: &StoredPool, now_ms: u64) -> Snapshot {
+fn waiting_for_payment(order: &str) -> String {
+    format!("the order {order} is waiting for payment")
+}
+
+fn sold_out_message(flavor: &str, azs: &[String]) -> String {
+    format!(
+        "insufficient capacity: flavor {flavor} is sold out in {}",
+        azs.join(", ")
+    )
+}
+
+fn abnormal_message(count: u64, flavor: &str) -> String {
+    format!("{count} node(s) of flavor {flavor} failed the health check")
+}
+
+pub fn snapshot(pool: &StoredPool, region: &str, now_ms: u64) -> Snapshot {
     let logical = pool.pool_type == "Logical";
     if pool.deleted_ms.is_some() {
         let mut s = Snapshot::new(phase::DELETING);
@@ -95,29 +212,35 @@ pub fn snapshot(pool: &StoredPool, now_ms: u64) -> Snapshot {
         }
         return s;
     }
+    let start = match (order_id(pool), paid_at(pool)) {
+        (Some(order), Some(paid)) if now_ms < paid => {
+            let mut s = Snapshot::new(phase::WAITING);
+            s.message = Some(waiting_for_payment(order));
+            return s;
+        }
+        (_, Some(paid)) => paid,
+        _ => pool.created_ms,
+    };
     let total = pool.provision_ms;
-    let elapsed = now_ms.saturating_sub(pool.created_ms);
-    let soldout = pool.resources.iter().find(|r| r.flavor.contains(SOLDOUT));
+    let elapsed = now_ms.saturating_sub(start);
+    let blocked = blocked(pool, region);
     let fail_at = total / 2;
-    let failed = soldout.is_some() && elapsed >= fail_at;
+    let failed = !blocked.is_empty() && elapsed >= fail_at;
     // Once failed, nothing moves any more.
     let t = if failed { fail_at } else { elapsed };
+    let abnormal = turns_abnormal(pool)
+        .then(|| pool.resources.first())
+        .flatten();
 
-    let mut s = if let (true, Some(r)) = (failed, soldout) {
+    let mut s = if let (true, Some(b)) = (failed, blocked.first()) {
         let mut s = Snapshot::new(phase::CREATION_FAILED);
-        s.message = Some(format!(
-            "insufficient capacity: flavor {} is sold out",
-            r.flavor
-        ));
+        s.message = Some(sold_out_message(&pool.resources[b.index].flavor, &b.azs));
         s
     } else if t >= total {
-        match pool.resources.iter().find(|r| r.flavor.contains(ABNORMAL)) {
+        match abnormal {
             Some(r) => {
                 let mut s = Snapshot::new(phase::ABNORMAL);
-                s.message = Some(format!(
-                    "{} node(s) of flavor {} are abnormal: node health check failed",
-                    r.count, r.flavor
-                ));
+                s.message = Some(abnormal_message(r.count, &r.flavor));
                 s
             }
             None => Snapshot::new(phase::RUNNING),
@@ -131,13 +254,13 @@ pub fn snapshot(pool: &StoredPool, now_ms: u64) -> Snapshot {
     };
 
     if !logical {
-        for r in &pool.resources {
-            let up = if r.flavor.contains(SOLDOUT) {
+        for (i, r) in pool.resources.iter().enumerate() {
+            let up = if blocked.iter().any(|b| b.index == i) {
                 0
             } else {
                 nodes_up(r.count, t, total)
             };
-            if s.phase == phase::ABNORMAL && r.flavor.contains(ABNORMAL) {
+            if s.phase == phase::ABNORMAL && i == 0 {
                 push(&mut s.abnormal, &r.flavor, up);
             } else {
                 push(&mut s.available, &r.flavor, up);
@@ -150,9 +273,169 @@ pub fn snapshot(pool: &StoredPool, now_ms: u64) -> Snapshot {
     s
 }
 
+/// One event of a pool, as `GET .../events` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Its number among the pool's events, in the order they first happened
+    /// (`metadata.name` is `<pool>.<n>`): it never changes once given.
+    pub n: usize,
+    pub warning: bool,
+    pub reason: &'static str,
+    pub message: String,
+    pub first_ms: u64,
+    pub last_ms: u64,
+    pub count: u64,
+}
+
+/// A sold-out flavor is retried this many times, from `S + P/4` to `S + P/2`.
+const SOLDOUT_TRIES: u64 = 3;
+
+/// The events of the pool whose time has come at `now_ms`, ordered by their
+/// last time (then their number). A pure function of the pool's timestamps,
+/// as its status is: events are never stored.
+pub fn events(pool: &StoredPool, region: &str, now_ms: u64) -> Vec<Event> {
+    // (first_ms, last_ms, count, warning, reason, message); their order
+    // here breaks ties between events of the same millisecond.
+    type Raw = (u64, u64, u64, bool, &'static str, String);
+    fn once(all: &mut Vec<Raw>, at: u64, warning: bool, reason: &'static str, message: String) {
+        all.push((at, at, 1, warning, reason, message));
+    }
+    let mut all: Vec<Raw> = Vec::new();
+    let label = &pool.label;
+    let logical = pool.pool_type == "Logical";
+    // Nothing happens after the delete call but the delete.
+    let horizon = pool.deleted_ms.map_or(now_ms, |d| d.min(now_ms));
+    once(
+        &mut all,
+        pool.created_ms,
+        false,
+        "PoolCreating",
+        format!("creating pool {label}"),
+    );
+    let start = match (order_id(pool), paid_at(pool)) {
+        (Some(order), Some(paid)) => {
+            once(
+                &mut all,
+                pool.created_ms,
+                false,
+                "OrderWaiting",
+                waiting_for_payment(order),
+            );
+            let paid_message = format!("the order {order} is paid");
+            once(&mut all, paid, false, "OrderPaid", paid_message);
+            paid
+        }
+        _ => pool.created_ms,
+    };
+    let total = pool.provision_ms;
+    let blocked = blocked(pool, region);
+    if let Some(first) = blocked.first() {
+        // Retried at S + P/4, S + 3P/8, S + P/2: the count and the last
+        // time grow with each try that has come.
+        let tries: Vec<u64> = (0..SOLDOUT_TRIES)
+            .map(|k| start.saturating_add(total / 4 + total * k / (4 * (SOLDOUT_TRIES - 1))))
+            .filter(|t| *t <= horizon)
+            .collect();
+        if let (Some(first_ms), Some(last_ms)) = (tries.first(), tries.last()) {
+            for b in &blocked {
+                all.push((
+                    *first_ms,
+                    *last_ms,
+                    tries.len() as u64,
+                    true,
+                    "FlavorSoldOut",
+                    format!(
+                        "flavor {} is sold out in {}; no node could be created",
+                        pool.resources[b.index].flavor,
+                        b.azs.join(", ")
+                    ),
+                ));
+            }
+        }
+        once(
+            &mut all,
+            start.saturating_add(total / 2),
+            true,
+            "PoolCreationFailed",
+            sold_out_message(&pool.resources[first.index].flavor, &first.azs),
+        );
+    } else {
+        let done = start.saturating_add(total);
+        let abnormal = turns_abnormal(pool);
+        if !logical {
+            for (i, r) in pool.resources.iter().enumerate() {
+                if !(abnormal && i == 0) {
+                    let message =
+                        format!("{} node(s) of flavor {} are available", r.count, r.flavor);
+                    once(&mut all, done, false, "NodesAvailable", message);
+                }
+            }
+        }
+        match (abnormal, pool.resources.first()) {
+            (true, Some(r)) => {
+                let message = abnormal_message(r.count, &r.flavor);
+                once(&mut all, done, true, "NodeAbnormal", message);
+            }
+            _ => {
+                let message = format!("pool {label} is running");
+                once(&mut all, done, false, "PoolRunning", message);
+            }
+        }
+    }
+    // The lifecycle's events up to the delete; then the delete.
+    all.retain(|e| e.0 <= horizon);
+    if let Some(d) = pool.deleted_ms.filter(|d| *d <= now_ms) {
+        once(
+            &mut all,
+            d,
+            false,
+            "PoolDeleting",
+            format!("deleting pool {label}"),
+        );
+    }
+    // Numbered by first occurrence (a stable sort: ties keep the order
+    // above). An event that comes later has a later first time than every
+    // event already there, so no number ever changes.
+    all.sort_by_key(|e| e.0);
+    let mut events: Vec<Event> = all
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, (first_ms, last_ms, count, warning, reason, message))| Event {
+                n: i + 1,
+                warning,
+                reason,
+                message,
+                first_ms,
+                last_ms,
+                count,
+            },
+        )
+        .collect();
+    events.sort_by_key(|e| (e.last_ms, e.n));
+    events
+}
+
+/// An event as `GET .../events` answers it, for the pool `pool_name`.
+pub fn event_json(pool_name: &str, e: &Event) -> Value {
+    let first = rfc3339_from_unix(e.first_ms / 1000);
+    json!({
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": format!("{pool_name}.{}", e.n), "creationTimestamp": first},
+        "involvedObject": {"kind": "Pool", "name": pool_name},
+        "type": if e.warning { "Warning" } else { "Normal" },
+        "reason": e.reason,
+        "message": e.message,
+        "firstTimestamp": first,
+        "lastTimestamp": rfc3339_from_unix(e.last_ms / 1000),
+        "count": e.count,
+    })
+}
+
 /// The `status` object of a pool as show, list and delete answer it.
-pub fn status_json(pool: &StoredPool, now_ms: u64) -> Value {
-    let s = snapshot(pool, now_ms);
+pub fn status_json(pool: &StoredPool, region: &str, now_ms: u64) -> Value {
+    let s = snapshot(pool, region, now_ms);
     let mut status = Map::new();
     status.insert("phase".into(), json!(s.phase));
     if let Some(m) = &s.message {
@@ -210,7 +493,13 @@ pub fn matches_status_filter(phase: &str, filter: &str) -> bool {
 mod tests {
     use super::*;
 
+    const REGION: &str = "r-1";
+
     fn pool(pool_type: &str, flavors: &[(&str, u64)]) -> StoredPool {
+        let resources: Vec<Value> = flavors
+            .iter()
+            .map(|(f, c)| json!({"flavor": f, "count": c}))
+            .collect();
         StoredPool {
             name: "pool-a-0123".into(),
             label: "pool-a".into(),
@@ -229,78 +518,216 @@ mod tests {
             provision_ms: 1_000,
             deleted_ms: None,
             delete_ms: 250,
-            object: Value::Null,
+            paid_ms: None,
+            object: json!({"metadata": {"name": "pool-a-0123", "labels": {}, "annotations": {}},
+                           "spec": {"resources": resources}}),
         }
     }
+
+    fn ordered(mut p: StoredPool) -> StoredPool {
+        p.object["metadata"]["annotations"] =
+            json!({BILLING_MODE: "1", ORDER_ID: "CS24102412424300001"});
+        p
+    }
+
+    const CPU: &str = "modelarts.vm.cpu.8ud";
+    const GPU: &str = "modelarts.vm.gpu.t4u8";
+    const V100: &str = "modelarts.vm.gpu.v100";
+    const CPU16: &str = "modelarts.vm.cpu.16u64";
 
     fn counts(list: &[FlavorCount]) -> Vec<(String, u64)> {
         list.iter().map(|r| (r.flavor.clone(), r.count)).collect()
     }
 
+    fn reasons(p: &StoredPool, now: u64) -> Vec<(&'static str, u64)> {
+        events(p, REGION, now)
+            .iter()
+            .map(|e| (e.reason, e.count))
+            .collect()
+    }
+
     #[test]
     fn dedicate_nodes_come_up_one_by_one_then_running() {
-        let p = pool("Dedicate", &[("a", 4), ("b", 1)]);
-        let at = |ms: u64| snapshot(&p, 10_000 + ms);
+        let p = pool("Dedicate", &[(CPU, 4), (GPU, 1)]);
+        let at = |ms: u64| snapshot(&p, REGION, 10_000 + ms);
         assert_eq!(at(0).phase, "Creating");
         assert_eq!(
             counts(&at(0).creating),
-            vec![("a".into(), 4), ("b".into(), 1)]
+            vec![(CPU.into(), 4), (GPU.into(), 1)]
         );
         assert!(at(0).available.is_empty());
         let half = at(500);
-        assert_eq!(counts(&half.available), vec![("a".into(), 2)]);
+        assert_eq!(counts(&half.available), vec![(CPU.into(), 2)]);
         assert_eq!(
             counts(&half.creating),
-            vec![("a".into(), 2), ("b".into(), 1)]
+            vec![(CPU.into(), 2), (GPU.into(), 1)]
         );
         let done = at(1_000);
         assert_eq!(done.phase, "Running");
         assert_eq!(
             counts(&done.available),
-            vec![("a".into(), 4), ("b".into(), 1)]
+            vec![(CPU.into(), 4), (GPU.into(), 1)]
         );
         assert!(done.creating.is_empty());
         // A clock that went backwards reads as "just created".
-        assert_eq!(snapshot(&p, 0).phase, "Creating");
+        assert_eq!(snapshot(&p, REGION, 0).phase, "Creating");
+        assert_eq!(reasons(&p, 10_999), vec![("PoolCreating", 1)]);
+        assert_eq!(
+            reasons(&p, 11_000),
+            vec![
+                ("PoolCreating", 1),
+                ("NodesAvailable", 1),
+                ("NodesAvailable", 1),
+                ("PoolRunning", 1)
+            ]
+        );
+        assert!(events(&p, REGION, 0).is_empty());
     }
 
     #[test]
     fn logical_waits_first_and_has_no_node_counts() {
-        let p = pool("Logical", &[("a", 2)]);
-        assert_eq!(snapshot(&p, 10_100).phase, "Waiting");
-        assert_eq!(snapshot(&p, 10_300).phase, "Creating");
-        let running = snapshot(&p, 11_000);
+        // A logical pool takes no capacity: a sold-out flavor does not stop it.
+        let p = pool("Logical", &[(V100, 2)]);
+        assert_eq!(snapshot(&p, REGION, 10_100).phase, "Waiting");
+        assert_eq!(snapshot(&p, REGION, 10_300).phase, "Creating");
+        let running = snapshot(&p, REGION, 11_000);
         assert_eq!(running.phase, "Running");
         assert!(running.available.is_empty());
-        assert_eq!(status_json(&p, 11_000)["resources"], json!({}));
+        assert_eq!(status_json(&p, REGION, 11_000)["resources"], json!({}));
+        assert_eq!(
+            reasons(&p, 11_000),
+            vec![("PoolCreating", 1), ("PoolRunning", 1)]
+        );
     }
 
     #[test]
-    fn soldout_fails_at_half_time_with_a_message() {
-        let p = pool("Dedicate", &[("ok", 2), ("x.soldout", 1)]);
-        assert_eq!(snapshot(&p, 10_499).phase, "Creating");
-        let failed = snapshot(&p, 10_500);
+    fn soldout_fails_at_half_time_with_a_message_and_warnings() {
+        let p = pool("Dedicate", &[(CPU, 2), (V100, 1)]);
+        assert_eq!(snapshot(&p, REGION, 10_499).phase, "Creating");
+        let failed = snapshot(&p, REGION, 10_500);
         assert_eq!(failed.phase, "CreationFailed");
         assert_eq!(
             failed.message.as_deref(),
-            Some("insufficient capacity: flavor x.soldout is sold out")
+            Some("insufficient capacity: flavor modelarts.vm.gpu.v100 is sold out in r-1a, r-1b")
         );
         // Frozen at the failure: still failed much later, same counts.
-        assert_eq!(snapshot(&p, 99_000), failed);
-        assert_eq!(counts(&failed.available), vec![("ok".into(), 1)]);
+        assert_eq!(snapshot(&p, REGION, 99_000), failed);
+        assert_eq!(counts(&failed.available), vec![(CPU.into(), 1)]);
         assert!(failed.creating.is_empty());
-        assert_eq!(status_json(&p, 99_000)["scope"][0]["state"], "EnableFailed");
+        assert_eq!(
+            status_json(&p, REGION, 99_000)["scope"][0]["state"],
+            "EnableFailed"
+        );
+        // Retried at P/4, 3P/8 and P/2: the count grows, the first time stays.
+        assert_eq!(reasons(&p, 10_249), vec![("PoolCreating", 1)]);
+        assert_eq!(
+            reasons(&p, 10_250),
+            vec![("PoolCreating", 1), ("FlavorSoldOut", 1)]
+        );
+        assert_eq!(
+            reasons(&p, 10_400),
+            vec![("PoolCreating", 1), ("FlavorSoldOut", 2)]
+        );
+        let end = events(&p, REGION, 99_000);
+        let sold = &end[1];
+        assert_eq!(
+            (
+                sold.reason,
+                sold.warning,
+                sold.count,
+                sold.first_ms,
+                sold.last_ms
+            ),
+            ("FlavorSoldOut", true, 3, 10_250, 10_500)
+        );
+        assert_eq!(
+            sold.message,
+            "flavor modelarts.vm.gpu.v100 is sold out in r-1a, r-1b; no node could be created"
+        );
+        assert_eq!(end[2].reason, "PoolCreationFailed");
+        assert_eq!(end[2].message, failed.message.unwrap());
+        assert_eq!(end.len(), 3, "nothing after the failure");
+        // Numbered by first occurrence: the sold-out event is number 2.
+        assert_eq!(end.iter().map(|e| e.n).collect::<Vec<_>>(), [1, 2, 3]);
     }
 
     #[test]
-    fn abnormal_flavor_turns_the_pool_abnormal() {
-        let p = pool("Dedicate", &[("ok", 1), ("y.abnormal", 2)]);
-        assert_eq!(snapshot(&p, 10_999).phase, "Creating");
-        let s = snapshot(&p, 11_000);
+    fn sold_out_counts_only_the_zones_the_pool_may_use() {
+        let mut p = pool("Dedicate", &[(CPU16, 2)]);
+        // Sold out in r-1a only: fine without azs, or with r-1b in them.
+        assert!(blocked(&p, REGION).is_empty());
+        p.object["spec"]["resources"][0]["azs"] =
+            json!([{"az": "r-1a", "count": 2}, {"az": "r-1b", "count": 0}]);
+        assert_eq!(
+            blocked(&p, REGION),
+            vec![Blocked {
+                index: 0,
+                azs: vec!["r-1a".into()]
+            }]
+        );
+        p.object["spec"]["resources"][0]["azs"] =
+            json!([{"az": "r-1a", "count": 1}, {"az": "r-1b", "count": 1}]);
+        assert!(blocked(&p, REGION).is_empty());
+        // A flavor outside the catalogue (an older state file) is never sold out.
+        assert!(blocked(&pool("Dedicate", &[("x.soldout", 1)]), REGION).is_empty());
+    }
+
+    #[test]
+    fn abnormal_names_turn_the_pool_abnormal() {
+        let mut p = pool("Dedicate", &[(GPU, 2), (CPU, 1)]);
+        p.label = "abnormal-pool".into();
+        assert_eq!(snapshot(&p, REGION, 10_999).phase, "Creating");
+        let s = snapshot(&p, REGION, 11_000);
         assert_eq!(s.phase, "Abnormal");
-        assert_eq!(counts(&s.abnormal), vec![("y.abnormal".into(), 2)]);
-        assert_eq!(counts(&s.available), vec![("ok".into(), 1)]);
-        assert!(s.message.unwrap().contains("y.abnormal"));
+        assert_eq!(counts(&s.abnormal), vec![(GPU.into(), 2)]);
+        assert_eq!(counts(&s.available), vec![(CPU.into(), 1)]);
+        assert_eq!(
+            s.message.as_deref(),
+            Some("2 node(s) of flavor modelarts.vm.gpu.t4u8 failed the health check")
+        );
+        let e = events(&p, REGION, 11_000);
+        let last = e.last().unwrap();
+        assert_eq!((last.reason, last.warning), ("NodeAbnormal", true));
+        assert_eq!(last.message, s.message.unwrap());
+        assert!(!e.iter().any(|e| e.reason == "PoolRunning"));
+    }
+
+    #[test]
+    fn orders_wait_for_payment_then_run_from_it() {
+        let p = ordered(pool("Dedicate", &[(CPU, 2)]));
+        assert_eq!(paid_at(&p), Some(10_500), "paid automatically at P/2");
+        let w = snapshot(&p, REGION, 10_499);
+        assert_eq!(w.phase, "Waiting");
+        assert_eq!(
+            w.message.as_deref(),
+            Some("the order CS24102412424300001 is waiting for payment")
+        );
+        assert!(w.creating.is_empty() && w.available.is_empty());
+        assert_eq!(snapshot(&p, REGION, 10_500).phase, "Creating");
+        assert_eq!(snapshot(&p, REGION, 11_499).phase, "Creating");
+        assert_eq!(snapshot(&p, REGION, 11_500).phase, "Running");
+        // Paid by the call: the lifecycle starts there.
+        let mut paid = p.clone();
+        paid.paid_ms = Some(10_100);
+        assert_eq!(snapshot(&paid, REGION, 10_100).phase, "Creating");
+        assert_eq!(snapshot(&paid, REGION, 11_100).phase, "Running");
+        assert_eq!(
+            reasons(&paid, 11_100),
+            vec![
+                ("PoolCreating", 1),
+                ("OrderWaiting", 1),
+                ("OrderPaid", 1),
+                ("NodesAvailable", 1),
+                ("PoolRunning", 1)
+            ]
+        );
+        // A pay call after the automatic payment changes nothing.
+        paid.paid_ms = Some(20_000);
+        assert_eq!(paid_at(&paid), Some(10_500));
+        // Without an order id (an older state file), billing mode 1 waits for nothing.
+        let mut old = p.clone();
+        old.object["metadata"]["annotations"] = json!({BILLING_MODE: "1"});
+        assert_eq!(snapshot(&old, REGION, 10_000).phase, "Creating");
     }
 
     #[test]
@@ -313,11 +740,16 @@ mod tests {
 
     #[test]
     fn deleting_lists_nodes_and_status_filters_map_phases() {
-        let mut p = pool("Dedicate", &[("a", 3)]);
-        p.deleted_ms = Some(20_000);
-        let s = snapshot(&p, 20_100);
+        let mut p = pool("Dedicate", &[(CPU, 3)]);
+        p.deleted_ms = Some(10_400);
+        let s = snapshot(&p, REGION, 10_500);
         assert_eq!(s.phase, "Deleting");
-        assert_eq!(counts(&s.deleting), vec![("a".into(), 3)]);
+        assert_eq!(counts(&s.deleting), vec![(CPU.into(), 3)]);
+        // Deleted before it ran: no PoolRunning, ever.
+        assert_eq!(
+            reasons(&p, 99_000),
+            vec![("PoolCreating", 1), ("PoolDeleting", 1)]
+        );
         assert!(matches_status_filter("Running", "created"));
         assert!(matches_status_filter("Abnormal", "failed"));
         assert!(matches_status_filter("Waiting", "creating"));
@@ -327,8 +759,30 @@ mod tests {
 
     #[test]
     fn zero_provision_time_is_running_at_once() {
-        let mut p = pool("Dedicate", &[("a", 3)]);
+        let mut p = pool("Dedicate", &[(CPU, 3)]);
         p.provision_ms = 0;
-        assert_eq!(snapshot(&p, 10_000).phase, "Running");
+        assert_eq!(snapshot(&p, REGION, 10_000).phase, "Running");
+    }
+
+    #[test]
+    fn event_objects_have_the_contract_shape() {
+        let p = pool("Dedicate", &[(CPU, 1)]);
+        let e = &events(&p, REGION, 1_729_773_763_000)[0];
+        let mut p2 = p.clone();
+        p2.created_ms = 1_729_773_763_000;
+        let e2 = &events(&p2, REGION, 1_729_773_763_000)[0];
+        assert_eq!(e.n, 1);
+        let v = event_json("pool-a-0123", e2);
+        assert_eq!(
+            v,
+            json!({
+                "apiVersion": "v1", "kind": "Event",
+                "metadata": {"name": "pool-a-0123.1", "creationTimestamp": "2024-10-24T12:42:43Z"},
+                "involvedObject": {"kind": "Pool", "name": "pool-a-0123"},
+                "type": "Normal", "reason": "PoolCreating", "message": "creating pool pool-a",
+                "firstTimestamp": "2024-10-24T12:42:43Z", "lastTimestamp": "2024-10-24T12:42:43Z",
+                "count": 1
+            })
+        );
     }
 }

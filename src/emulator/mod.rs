@@ -12,18 +12,25 @@
 //! | `serve` | the accept loop: connection cap, timeouts, graceful shutdown |
 //! | `auth` | signature and token verification |
 //! | `pools` | server-side validation, the pool object, list filters |
-//! | `lifecycle` | phase and node counts as a function of time; failure triggers |
+//! | `lifecycle` | phase, node counts and events as functions of time; failure triggers, orders |
+//! | `flavors` | the flavor catalogue and where each flavor is sold out |
+//! | `networks` | networks, derived from their names |
+//! | `events` | the events list of a pool |
+//! | `paging` | `limit`, `continue` and `labelSelector` of the v1 lists |
 //! | `faults` | the `--faults` grammar and its seeded decisions |
 //! | `state` | the pools in memory and in the `--state` file |
-//! | `flavors`, `reply`, `rng` | the flavor list, error bodies, splitmix64 |
+//! | `reply`, `rng` | error bodies, splitmix64 |
 //! | `harness` | the router without a socket, for the fuzz target |
 
 pub mod auth;
+mod events;
 mod faults;
 mod flavors;
 #[doc(hidden)]
 pub mod harness;
 mod lifecycle;
+mod networks;
+mod paging;
 mod pools;
 mod reply;
 mod rng;
@@ -41,7 +48,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::Faults;
-pub use lifecycle::{ABNORMAL, SLOW_PREFIX, SOLDOUT};
+pub use lifecycle::{ABNORMAL_PREFIX, AUTO_PAY_DIVISOR, ORDER_ID, SLOW_PREFIX};
+pub use paging::MAX_LIMIT;
+pub use reply::ORDER_NOT_FOUND;
 pub use serve::{BODY_SHED_AFTER, SHUTDOWN_GRACE};
 pub use server::{ConnIo, ConnKill, ConnListener, BODY_FREE, MAX_BODY};
 pub use state::{MAX_STATE_BYTES, STATE_LOCK_SUFFIX};
@@ -279,6 +288,7 @@ fn app(config: Config, store: state::Store) -> Arc<server::App> {
         ids: Mutex::new(rng::SplitMix64::from_entropy()),
         store,
         domain_id,
+        pager: paging::Pager::new(&config.sk),
         body_budget: Arc::new(tokio::sync::Semaphore::new(config.limits.body_budget)),
         config,
     })

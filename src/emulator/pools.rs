@@ -31,6 +31,8 @@ pub struct NewPool {
     pub scope: Vec<String>,
     pub parent: Option<String>,
     pub network_name: Option<String>,
+    /// `spec.network` has `vpcId` and `subnetId`: its network is not looked up.
+    pub privileged: bool,
     labels: Map<String, Value>,
     annotations: Map<String, Value>,
     /// The spec as sent, with `maxCount` filled in.
@@ -199,15 +201,16 @@ pub fn validate(body: &[u8]) -> Result<NewPool, ApiError> {
     let network_name = network
         .and_then(|n| non_empty_str(n.get("name")))
         .map(str::to_string);
+    let privileged = network.is_some_and(|n| {
+        non_empty_str(n.get("vpcId")).is_some() && non_empty_str(n.get("subnetId")).is_some()
+    });
     match (pool_type.as_str(), network) {
         ("Dedicate", None) => {
             return Err(ApiError::bad_request(
                 "spec.network is required for a Dedicate pool (name, or vpcId and subnetId)",
             ))
         }
-        ("Dedicate", Some(n)) => {
-            let privileged = non_empty_str(n.get("vpcId")).is_some()
-                && non_empty_str(n.get("subnetId")).is_some();
+        ("Dedicate", Some(_)) => {
             if network_name.is_none() && !privileged {
                 return Err(ApiError::bad_request(
                     "spec.network needs a name, or vpcId and subnetId together",
@@ -234,6 +237,7 @@ pub fn validate(body: &[u8]) -> Result<NewPool, ApiError> {
         scope,
         parent,
         network_name,
+        privileged,
         labels,
         annotations,
         spec,
@@ -326,8 +330,13 @@ pub fn build(new: NewPool, ids: &mut SplitMix64, stamp: &Stamp<'_>) -> StoredPoo
     }
     let mut annotations = new.annotations;
     annotations
-        .entry("os.modelarts/billing.mode")
+        .entry(lifecycle::BILLING_MODE)
         .or_insert_with(|| json!("0"));
+    if lifecycle::wants_order(&annotations) {
+        // A yearly/monthly pool waits for its order to be paid.
+        let digits = ids.string(b"0123456789", 14);
+        annotations.insert(lifecycle::ORDER_ID.into(), json!(format!("CS{digits}")));
+    }
     let flavor_ids: Map<String, Value> = new
         .resources
         .iter()
@@ -375,6 +384,7 @@ pub fn build(new: NewPool, ids: &mut SplitMix64, stamp: &Stamp<'_>) -> StoredPoo
         parent: new.parent,
         created_ms: stamp.now_ms,
         deleted_ms: None,
+        paid_ms: None,
         object,
     }
 }
@@ -392,15 +402,17 @@ pub fn created_view(pool: &StoredPool) -> Value {
     with_status(pool, json!({"resources": {}}))
 }
 
-/// What show, list and delete answer: the pool with its status at `now_ms`.
-pub fn view(pool: &StoredPool, now_ms: u64) -> Value {
-    with_status(pool, lifecycle::status_json(pool, now_ms))
+/// What show, list and delete answer: the pool with its status at `now_ms`
+/// (the catalogue's zones are those of `region`).
+pub fn view(pool: &StoredPool, region: &str, now_ms: u64) -> Value {
+    with_status(pool, lifecycle::status_json(pool, region, now_ms))
 }
 
 /// The pools list answers, filtered by the query of `GET .../pools`.
 pub fn list(
     pools: &[Arc<StoredPool>],
     query: &[(String, String)],
+    region: &str,
     now_ms: u64,
 ) -> Result<Value, ApiError> {
     let param = |name: &str| {
@@ -437,10 +449,10 @@ pub fn list(
         })
         .filter(|p| {
             status.is_none_or(|s| {
-                lifecycle::matches_status_filter(lifecycle::snapshot(p, now_ms).phase, s)
+                lifecycle::matches_status_filter(lifecycle::snapshot(p, region, now_ms).phase, s)
             })
         })
-        .map(|p| view(p, now_ms))
+        .map(|p| view(p, region, now_ms))
         .collect();
     Ok(json!({"kind": "List", "apiVersion": "v2", "metadata": {}, "items": items}))
 }
@@ -621,6 +633,41 @@ mod tests {
         assert_eq!(md["labels"]["os.modelarts/workspace.id"], "0");
         let created = created_view(&p);
         assert_eq!(created["status"], json!({"resources": {}}));
-        assert_eq!(view(&p, stamp.now_ms)["status"]["phase"], "Creating");
+        assert_eq!(view(&p, "r-1", stamp.now_ms)["status"]["phase"], "Creating");
+        assert!(md["annotations"].get("os.modelarts/order.id").is_none());
+        assert_eq!(p.paid_ms, None);
+    }
+
+    /// Billing mode 1 (a number is taken as its text) gets an order id:
+    /// `CS` and 14 digits, from the seeded generator.
+    #[test]
+    fn yearly_monthly_pools_get_an_order() {
+        let body = GOOD.replace(
+            r#""os.modelarts/billing.mode":0"#,
+            r#""os.modelarts/billing.mode":1"#,
+        );
+        let stamp = Stamp {
+            project_id: "proj",
+            domain_id: "dom",
+            now_ms: 1_729_773_763_000,
+            base_provision_ms: 300,
+        };
+        let build_one = || {
+            build(
+                validate(body.as_bytes()).unwrap(),
+                &mut SplitMix64::new(7),
+                &stamp,
+            )
+        };
+        let p = build_one();
+        let order = lifecycle::order_id(&p).unwrap();
+        assert!(
+            order.len() == 16
+                && order.starts_with("CS")
+                && order[2..].bytes().all(|b| b.is_ascii_digit()),
+            "{order}"
+        );
+        assert_eq!(lifecycle::order_id(&build_one()), Some(order), "seeded");
+        assert_eq!(view(&p, "r-1", stamp.now_ms)["status"]["phase"], "Waiting");
     }
 }

@@ -5,6 +5,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+/// The code of the emulator's own 404 for an unknown order (the pay call).
+pub const ORDER_NOT_FOUND: &str = "EMU.0404";
+
 /// A refusal, with its HTTP status and the service's error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -54,7 +57,25 @@ impl ApiError {
         Self::new(
             StatusCode::NOT_FOUND,
             "ModelArts.50025001",
-            format!("Network {} does not exist.", shorten(name)),
+            format!("network {} does not exist", shorten(name)),
+        )
+    }
+
+    pub fn flavor_not_found(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "ModelArts.50005101",
+            format!("resource flavor {} not found", shorten(name)),
+        )
+    }
+
+    /// An emulator answer (the pay call is the emulator's own): no pool
+    /// has this order.
+    pub fn order_not_found(order_id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ORDER_NOT_FOUND,
+            format!("order {} not found", shorten(order_id)),
         )
     }
 

@@ -23,7 +23,7 @@ use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::{IncomingStream, Listener};
 use axum::{Extension, Router};
 use serde_json::json;
@@ -35,12 +35,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::auth::{self, Accepted, Received};
 use super::faults::{Action, Injector};
+use super::paging::Pager;
 use super::pools::{self, Stamp};
 use super::reply::{self, ApiError};
 use super::rng::SplitMix64;
 use super::serve::ConnWatch;
 use super::state::Store;
-use super::{flavors, Config, Limits};
+use super::{events, flavors, lifecycle, networks, Config, Limits};
 
 /// The gateway's request body limit (api/NOTES.md).
 pub const MAX_BODY: usize = 12 * 1024 * 1024;
@@ -59,6 +60,8 @@ pub struct App {
     /// ids must not shift the seeded fault sequence.
     pub ids: Mutex<SplitMix64>,
     pub domain_id: String,
+    /// Seals and opens the `continue` tokens of the v1 lists.
+    pub pager: Pager,
     /// Bytes of request bodies above [`BODY_FREE`] being held, at most
     /// `config.limits.body_budget`.
     pub body_budget: Arc<Semaphore>,
@@ -86,6 +89,13 @@ pub fn router(app: Arc<App>) -> Router {
             get(show_pool).delete(delete_pool),
         )
         .route("/v1/{project_id}/resourceflavors", get(list_flavors))
+        .route("/v1/{project_id}/networks", get(list_networks))
+        .route("/v1/{project_id}/networks/{name}", get(show_network))
+        .route("/v1/{project_id}/events", get(list_events))
+        .route(
+            "/emulator/v1/{project_id}/orders/{order_id}/pay",
+            post(pay_order),
+        )
         .route("/v3/projects", get(iam_projects))
         // Only known APIs reach the gateway checks, as with the real gateway,
         // which answers APIG.0101 before looking at credentials.
@@ -331,12 +341,24 @@ async fn create_pool(
 ) -> Result<Response, ApiError> {
     check_project(&app, &project_id)?;
     let new = pools::validate(&body)?;
-    if let Some(net) = new
-        .network_name
-        .as_deref()
-        .filter(|n| n.contains("missing"))
+    // What the service looks up before it creates anything: the flavors in
+    // the catalogue, the network of a Dedicate pool (a privileged pool names
+    // its VPC and subnet instead).
+    if let Some(r) = new
+        .resources
+        .iter()
+        .find(|r| flavors::find(&r.flavor).is_none())
     {
-        return Err(ApiError::network_not_found(net));
+        return Err(ApiError::flavor_not_found(&r.flavor));
+    }
+    if new.pool_type == "Dedicate" && !new.privileged {
+        if let Some(net) = new
+            .network_name
+            .as_deref()
+            .filter(|n| networks::phase(n).is_none())
+        {
+            return Err(ApiError::network_not_found(net));
+        }
     }
     let now = now_ms();
     let stamp = Stamp {
@@ -374,7 +396,7 @@ async fn show_pool(
     let found = app.store.read(now, |list| {
         list.iter()
             .find(|p| p.name == name)
-            .map(|p| pools::view(p, now))
+            .map(|p| pools::view(p, &app.config.region, now))
     });
     match found {
         Some(v) => Ok(reply::json(StatusCode::OK, &v)),
@@ -389,7 +411,10 @@ async fn list_pools(
 ) -> Result<Response, ApiError> {
     check_project(&app, &project_id)?;
     let now = now_ms();
-    let list = app.store.read(now, |list| pools::list(list, &query, now))?;
+    let region = &app.config.region;
+    let list = app
+        .store
+        .read(now, |list| pools::list(list, &query, region, now))?;
     Ok(reply::json(StatusCode::OK, &list))
 }
 
@@ -409,7 +434,7 @@ async fn delete_pool(
                 if first {
                     Arc::make_mut(p).deleted_ms = Some(now);
                 }
-                (Ok(pools::view(p, now)), first)
+                (Ok(pools::view(p, &app.config.region, now)), first)
             }
         })
         .await
@@ -420,12 +445,73 @@ async fn delete_pool(
 async fn list_flavors(
     State(app): State<Arc<App>>,
     Path(project_id): Path<String>,
+    Extension(Query(query)): Extension<Query>,
 ) -> Result<Response, ApiError> {
     check_project(&app, &project_id)?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &flavors::list(&app.config.region),
-    ))
+    let list = flavors::list(&app.config.region, &query, &app.pager)?;
+    Ok(reply::json(StatusCode::OK, &list))
+}
+
+async fn list_networks(
+    State(app): State<Arc<App>>,
+    Path(project_id): Path<String>,
+    Extension(Query(query)): Extension<Query>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let list = app
+        .store
+        .read(now_ms(), |list| networks::list(list, &query, &app.pager))?;
+    Ok(reply::json(StatusCode::OK, &list))
+}
+
+async fn show_network(
+    State(app): State<Arc<App>>,
+    Path((project_id, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    Ok(reply::json(StatusCode::OK, &networks::show(&name)?))
+}
+
+async fn list_events(
+    State(app): State<Arc<App>>,
+    Path(project_id): Path<String>,
+    Extension(Query(query)): Extension<Query>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let now = now_ms();
+    let list = app.store.read(now, |list| {
+        events::list(list, &query, &app.config.region, now, &app.pager)
+    })?;
+    Ok(reply::json(StatusCode::OK, &list))
+}
+
+/// The emulator's own call: pays the order `order_id` at once (204). An
+/// order already paid, by this call or automatically, stays as it was.
+async fn pay_order(
+    State(app): State<Arc<App>>,
+    Path((project_id, order_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let now = now_ms();
+    app.store
+        .update(now, |list| {
+            let Some(p) = list
+                .iter_mut()
+                .find(|p| lifecycle::order_id(p) == Some(order_id.as_str()))
+            else {
+                return (Err(ApiError::order_not_found(&order_id)), false);
+            };
+            let unpaid = p.deleted_ms.is_none()
+                && p.paid_ms.is_none()
+                && lifecycle::paid_at(p).is_some_and(|at| now < at);
+            if unpaid {
+                Arc::make_mut(p).paid_ms = Some(now);
+            }
+            (Ok(()), unpaid)
+        })
+        .await
+        .map_err(io_failure)??;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// IAM `GET /v3/projects?name={region}`: the one project of these

@@ -89,6 +89,11 @@ pub struct StoredPool {
     pub deleted_ms: Option<u64>,
     /// How long the pool stays `Deleting`.
     pub delete_ms: u64,
+    /// Unix milliseconds of the pay call for the pool's order, if it came
+    /// (an unpaid order is paid automatically: see `lifecycle`). Absent in
+    /// state files written before orders.
+    #[serde(default)]
+    pub paid_ms: Option<u64>,
     /// `kind`, `apiVersion`, `metadata`, `spec` as the create call answered them.
     pub object: Value,
 }
@@ -705,6 +710,7 @@ mod tests {
             provision_ms: 100,
             deleted_ms: None,
             delete_ms: 200,
+            paid_ms: None,
             object: serde_json::json!({
                 "kind": "Pool", "apiVersion": "v2",
                 "metadata": {"name": name, "labels": {}}, "spec": {}
@@ -898,6 +904,14 @@ mod tests {
                 .read(0, |p| p.len()),
             1
         );
+        // A file written before orders has no `paid_ms`: it still loads.
+        let mut older = fixed.clone();
+        older.as_object_mut().unwrap().remove("paid_ms");
+        write(vec![older]);
+        let loaded = Store::open(Some(path.clone()), creds())
+            .unwrap()
+            .read(0, |p| p.to_vec());
+        assert_eq!(loaded, vec![Arc::new(pool("pool-a-1"))]);
         let mut renamed = fixed.clone();
         renamed["name"] = "pool-b-2".into();
         let mut no_spec = fixed.clone();
