@@ -25,8 +25,14 @@ _poolctl() {
             poolctl,delete)
                 cmd="poolctl__subcmd__delete"
                 ;;
+            poolctl,describe)
+                cmd="poolctl__subcmd__describe"
+                ;;
             poolctl,emulator)
                 cmd="poolctl__subcmd__emulator"
+                ;;
+            poolctl,flavors)
+                cmd="poolctl__subcmd__flavors"
                 ;;
             poolctl,get)
                 cmd="poolctl__subcmd__get"
@@ -58,8 +64,14 @@ _poolctl() {
             poolctl__subcmd__help,delete)
                 cmd="poolctl__subcmd__help__subcmd__delete"
                 ;;
+            poolctl__subcmd__help,describe)
+                cmd="poolctl__subcmd__help__subcmd__describe"
+                ;;
             poolctl__subcmd__help,emulator)
                 cmd="poolctl__subcmd__help__subcmd__emulator"
+                ;;
+            poolctl__subcmd__help,flavors)
+                cmd="poolctl__subcmd__help__subcmd__flavors"
                 ;;
             poolctl__subcmd__help,get)
                 cmd="poolctl__subcmd__help__subcmd__get"
@@ -89,7 +101,7 @@ _poolctl() {
 
     case "${cmd}" in
         poolctl)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version create validate get list wait delete emulator schema completions man help"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version create validate get describe list wait delete flavors emulator schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,7 +201,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__create)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +416,56 @@ _poolctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        poolctl__subcmd__describe)
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workspace-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         poolctl__subcmd__emulator)
             opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -428,6 +490,64 @@ _poolctl() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workspace-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        poolctl__subcmd__flavors)
+            opts="-o -q -v -h -V --type --az --available --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "cpu gpu npu" -- "${cur}"))
+                    return 0
+                    ;;
+                --az)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -525,7 +645,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__help)
-            opts="create validate get list wait delete emulator schema completions man help"
+            opts="create validate get describe list wait delete flavors emulator schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,7 +700,35 @@ _poolctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        poolctl__subcmd__help__subcmd__describe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         poolctl__subcmd__help__subcmd__emulator)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        poolctl__subcmd__help__subcmd__flavors)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -855,7 +1003,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__validate)
-            opts="-f -o -q -v -h -V --filename --validate --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --validate --preflight --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -39,11 +39,13 @@ set edit:completion:arg-completer[poolctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create pools from manifests and/or flags'
-            cand validate 'Check manifests locally; never touches the network'
+            cand validate 'Check manifests locally; with --preflight, also against the service (creates nothing)'
             cand get 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+            cand describe 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
             cand list 'List pools'
             cand wait 'Wait until a pool is Running (or deleted)'
             cand delete 'Delete a pool'
+            cand flavors 'List the resource flavors, and the AZs where each is available or sold out'
             cand emulator 'Serve a local emulator of the pool API'
             cand schema 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
             cand completions 'Print a shell completion script'
@@ -91,6 +93,7 @@ set edit:completion:arg-completer[poolctl] = {|@words|
             cand --ipv6 'Enable IPv6 (spec.ipv6enable)'
             cand --dry-run 'Print the request body that would be sent, and send nothing'
             cand --wait 'Follow the pool until it is Running or has failed'
+            cand --no-preflight 'Skip the checks against the service (flavors sold out or unknown, network missing)'
             cand --show-secrets 'Show secret values (userLogin.password) instead of <redacted>'
             cand -q 'Print only the result: no progress, no warnings'
             cand --quiet 'Print only the result: no progress, no warnings'
@@ -117,6 +120,7 @@ set edit:completion:arg-completer[poolctl] = {|@words|
             cand --output 'Output format of the result on stdout'
             cand --ca-bundle 'PEM file of CA certificates to trust, added to the system''s [env: POOLCTL_CA_BUNDLE]'
             cand --request-timeout 'Time limit of each HTTP request, e.g. 30s, 2m'
+            cand --preflight 'Also run create''s checks against the service (flavors, networks); creates nothing'
             cand -q 'Print only the result: no progress, no warnings'
             cand --quiet 'Print only the result: no progress, no warnings'
             cand -v 'More detail on stderr; -vv traces HTTP (secrets redacted)'
@@ -130,6 +134,29 @@ set edit:completion:arg-completer[poolctl] = {|@words|
             cand --version 'Print version'
         }
         &'poolctl;get'= {
+            cand --region 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]'
+            cand --endpoint 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]'
+            cand --project-id 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]'
+            cand --iam-endpoint 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]'
+            cand --workspace-id 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]'
+            cand -o 'Output format of the result on stdout'
+            cand --output 'Output format of the result on stdout'
+            cand --ca-bundle 'PEM file of CA certificates to trust, added to the system''s [env: POOLCTL_CA_BUNDLE]'
+            cand --request-timeout 'Time limit of each HTTP request, e.g. 30s, 2m'
+            cand --show-secrets 'Show secret values instead of <redacted>'
+            cand -q 'Print only the result: no progress, no warnings'
+            cand --quiet 'Print only the result: no progress, no warnings'
+            cand -v 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+            cand --verbose 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+            cand --allow-plain-http 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
+            cand --emulator 'Run a pool API emulator inside this process and point this command at it: no account needed'
+            cand --show-settings 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'poolctl;describe'= {
             cand --region 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]'
             cand --endpoint 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]'
             cand --project-id 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]'
@@ -213,6 +240,31 @@ set edit:completion:arg-completer[poolctl] = {|@words|
             cand --ca-bundle 'PEM file of CA certificates to trust, added to the system''s [env: POOLCTL_CA_BUNDLE]'
             cand --request-timeout 'Time limit of each HTTP request, e.g. 30s, 2m'
             cand --wait 'Wait until the pool is gone'
+            cand -q 'Print only the result: no progress, no warnings'
+            cand --quiet 'Print only the result: no progress, no warnings'
+            cand -v 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+            cand --verbose 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+            cand --allow-plain-http 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
+            cand --emulator 'Run a pool API emulator inside this process and point this command at it: no account needed'
+            cand --show-settings 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'poolctl;flavors'= {
+            cand --type 'Only flavors of this kind'
+            cand --az 'Only flavors offered in this AZ, with their state there'
+            cand --region 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]'
+            cand --endpoint 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]'
+            cand --project-id 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]'
+            cand --iam-endpoint 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]'
+            cand --workspace-id 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]'
+            cand -o 'Output format of the result on stdout'
+            cand --output 'Output format of the result on stdout'
+            cand --ca-bundle 'PEM file of CA certificates to trust, added to the system''s [env: POOLCTL_CA_BUNDLE]'
+            cand --request-timeout 'Time limit of each HTTP request, e.g. 30s, 2m'
+            cand --available 'Only flavors not sold out (in --az, else in some AZ)'
             cand -q 'Print only the result: no progress, no warnings'
             cand --quiet 'Print only the result: no progress, no warnings'
             cand -v 'More detail on stderr; -vv traces HTTP (secrets redacted)'
@@ -320,11 +372,13 @@ set edit:completion:arg-completer[poolctl] = {|@words|
         }
         &'poolctl;help'= {
             cand create 'Create pools from manifests and/or flags'
-            cand validate 'Check manifests locally; never touches the network'
+            cand validate 'Check manifests locally; with --preflight, also against the service (creates nothing)'
             cand get 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+            cand describe 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
             cand list 'List pools'
             cand wait 'Wait until a pool is Running (or deleted)'
             cand delete 'Delete a pool'
+            cand flavors 'List the resource flavors, and the AZs where each is available or sold out'
             cand emulator 'Serve a local emulator of the pool API'
             cand schema 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
             cand completions 'Print a shell completion script'
@@ -337,11 +391,15 @@ set edit:completion:arg-completer[poolctl] = {|@words|
         }
         &'poolctl;help;get'= {
         }
+        &'poolctl;help;describe'= {
+        }
         &'poolctl;help;list'= {
         }
         &'poolctl;help;wait'= {
         }
         &'poolctl;help;delete'= {
+        }
+        &'poolctl;help;flavors'= {
         }
         &'poolctl;help;emulator'= {
         }

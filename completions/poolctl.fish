@@ -42,11 +42,13 @@ complete -c poolctl -n "__fish_poolctl_needs_command" -l show-settings -d 'Print
 complete -c poolctl -n "__fish_poolctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "create" -d 'Create pools from manifests and/or flags'
-complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "validate" -d 'Check manifests locally; never touches the network'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "validate" -d 'Check manifests locally; with --preflight, also against the service (creates nothing)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "describe" -d 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "list" -d 'List pools'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "delete" -d 'Delete a pool'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "flavors" -d 'List the resource flavors, and the AZs where each is available or sold out'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "emulator" -d 'Serve a local emulator of the pool API'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -97,6 +99,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l request-timeo
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l dry-run -d 'Print the request body that would be sent, and send nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l wait -d 'Follow the pool until it is Running or has failed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l no-preflight -d 'Skip the checks against the service (flavors sold out or unknown, network missing)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-secrets -d 'Show secret values (userLogin.password) instead of <redacted>'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
@@ -118,6 +121,7 @@ json\t''
 yaml\t''"
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l preflight -d 'Also run create\'s checks against the service (flavors, networks); creates nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
@@ -143,6 +147,24 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l show-secrets -d 'Show secret values instead of <redacted>'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s l -l label-selector -d 'Only pools with this label, e.g. os.modelarts/name=pool-ae01' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l status -d 'Only pools in this state' -r -f -a "created\t''
 failed\t''
@@ -203,6 +225,28 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l emulator -d '
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l type -d 'Only flavors of this kind' -r -f -a "cpu\t''
+gpu\t''
+npu\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l az -d 'Only flavors offered in this AZ, with their state there' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l available -d 'Only flavors not sold out (in --az, else in some AZ)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l listen -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-time -d 'Time for a pool to go from Creating to Running' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)' -r
@@ -276,14 +320,16 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l emulator -d 'Run
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "validate" -d 'Check manifests locally; never touches the network'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "list" -d 'List pools'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "delete" -d 'Delete a pool'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "emulator" -d 'Serve a local emulator of the pool API'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get list wait delete emulator schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "validate" -d 'Check manifests locally; with --preflight, also against the service (creates nothing)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "describe" -d 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "list" -d 'List pools'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "delete" -d 'Delete a pool'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "flavors" -d 'List the resource flavors, and the AZs where each is available or sold out'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "emulator" -d 'Serve a local emulator of the pool API'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -211,7 +211,7 @@ impl Error {
                 ))
             }
             Error::PoolFailed { target: name, .. } => Some(format!(
-                "inspect it with: poolctl get {name}; remove it with: poolctl delete {name}"
+                "see why with: poolctl describe {name}; remove it with: poolctl delete {name}"
             )),
             Error::Unavailable { .. } => Some(
                 "the service did not answer after retries; check --endpoint and the network, then run again"

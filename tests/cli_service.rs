@@ -127,6 +127,8 @@ fn api_rejection_is_exit_3() {
         "examples/physical-pool.yaml",
         "--network",
         "network-missing",
+        // The service's own 404, not preflight's.
+        "--no-preflight",
     ]));
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("ModelArts.50025001"), "{}", r.stderr);
@@ -165,12 +167,21 @@ fn a_failed_phase_is_exit_6_with_the_pools_message() {
         "-f",
         "examples/physical-pool.yaml",
         "--flavor",
-        "modelarts.vm.cpu.soldout",
+        "modelarts.vm.gpu.v100",
+        "--no-preflight",
         "--wait",
     ]));
     assert_eq!(r.code, 6, "{}", r.stderr);
     assert!(r.stderr.contains("CreationFailed"), "{}", r.stderr);
     assert!(r.stderr.contains("sold out"), "{}", r.stderr);
+    // The service's own explanation: its Warning events.
+    assert!(
+        r.stderr.contains(
+            "recent warning events:\n    FlavorSoldOut: flavor modelarts.vm.gpu.v100 is sold out"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -476,7 +487,8 @@ fn human_output() {
         "--name",
         "pool-sold",
         "--flavor",
-        "modelarts.vm.cpu.soldout",
+        "modelarts.vm.gpu.v100",
+        "--no-preflight",
         "--wait",
         "-q",
     ]));
@@ -561,7 +573,7 @@ fn several_pools_are_created_concurrently_and_each_result_is_reported() {
     }
     docs.push(
         base.replace("pool-ae01", "pool-many-bad")
-            .replace("modelarts.vm.cpu.8ud", "modelarts.vm.cpu.soldout"),
+            .replace("modelarts.vm.cpu.8ud", "modelarts.vm.gpu.v100"),
     );
     let path = dir.path().join("many.yaml");
     std::fs::write(&path, docs.join("---\n")).unwrap();
@@ -572,6 +584,8 @@ fn several_pools_are_created_concurrently_and_each_result_is_reported() {
         "--wait",
         "-o",
         "json",
+        // Preflight would stop the run before any create; this is about results.
+        "--no-preflight",
     ]));
     // The first failure decides the code: the sold-out pool failed (6).
     assert_eq!(r.code, 6, "{}", r.stderr);

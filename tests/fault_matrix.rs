@@ -16,6 +16,8 @@ struct Case {
     flags: &'static [&'static str],
     exit: i32,
     pools: usize,
+    /// Before the pool's name: the emulator's `abnormal-` trigger.
+    prefix: &'static str,
 }
 
 const CASES: &[Case] = &[
@@ -25,6 +27,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "429 with Retry-After",
@@ -32,6 +35,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "429 without Retry-After",
@@ -39,6 +43,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "500 burst",
@@ -46,6 +51,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "502 burst",
@@ -53,6 +59,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "503 burst",
@@ -60,6 +67,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "429, 503 and 500 mixed",
@@ -67,6 +75,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "create slower than --request-timeout",
@@ -74,6 +83,7 @@ const CASES: &[Case] = &[
         flags: &["--request-timeout", "1s"],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "shows slower than --request-timeout",
@@ -81,6 +91,7 @@ const CASES: &[Case] = &[
         flags: &["--request-timeout", "1s"],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "reset before the create is processed",
@@ -88,6 +99,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "reset after the create is processed",
@@ -95,6 +107,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "reset after the create, lookup answered 503",
@@ -102,6 +115,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "resets on shows while waiting",
@@ -109,6 +123,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "5% resets, 10% 503, seeded",
@@ -116,20 +131,23 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 0,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "pool turns Abnormal",
         faults: "",
-        flags: &["--flavor", "modelarts.vm.cpu.abnormal"],
+        flags: &[],
         exit: 6,
         pools: 1,
+        prefix: "abnormal-",
     },
     Case {
         name: "pool ends CreationFailed",
         faults: "",
-        flags: &["--flavor", "modelarts.vm.cpu.soldout"],
+        flags: &["--flavor", "modelarts.vm.gpu.v100", "--no-preflight"],
         exit: 6,
         pools: 1,
+        prefix: "",
     },
     Case {
         name: "service always 503",
@@ -137,6 +155,7 @@ const CASES: &[Case] = &[
         flags: &[],
         exit: 8,
         pools: 0,
+        prefix: "",
     },
 ];
 
@@ -173,7 +192,7 @@ fn create_wait_under_every_fault() {
         }
         let emu = Emulator::start(&args);
         let sk = emu.get("HUAWEICLOUD_SDK_SK");
-        let name = format!("pool-matrix-{i:02}");
+        let name = format!("{}pool-matrix-{i:02}", case.prefix);
         let started = Instant::now();
         let r = run(emu
             .poolctl()

@@ -221,9 +221,12 @@ fn a_failed_or_timed_out_wait_still_prints_the_pool() {
 
     // Failed (a sold-out flavor): exit 6, and its last state.
     let mut args = create("pool-soldout", "1");
-    args[4] = "modelarts.vm.gpu.v100.soldout".into();
+    args[4] = "modelarts.vm.gpu.v100".into();
     let emu = Emulator::start(&[]);
-    let r = run(emu.poolctl().args(args).args(["--wait", "-o", "json"]));
+    let r = run(emu
+        .poolctl()
+        .args(args)
+        .args(["--wait", "-o", "json", "--no-preflight"]));
     assert_eq!(r.code, 6, "{}", r.stderr);
     assert_eq!(json(&r)["status"]["phase"], "CreationFailed");
 }
