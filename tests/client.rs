@@ -518,6 +518,7 @@ impl ClientConfig {
             request_timeout: self.request_timeout,
             ca_bundle: self.ca_bundle,
             allow_plain_http: false,
+            page_limit: None,
             retry: self.retry,
         };
         Client::new(&target, &http, observer)

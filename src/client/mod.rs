@@ -268,6 +268,7 @@ pub struct Client {
     credentials: Credentials,
     request_timeout: Duration,
     policy: RetryPolicy,
+    page_limit: Option<u32>,
     observer: Arc<dyn Observer>,
     /// The service's clock less ours, in seconds, from the latest `Date`
     /// header (valid once `clock_known`).
@@ -435,6 +436,7 @@ impl Client {
             credentials: target.credentials.clone(),
             request_timeout: http.request_timeout,
             policy: http.retry.clone(),
+            page_limit: http.page_limit,
             observer,
             clock_offset: AtomicI64::new(0),
             clock_known: AtomicBool::new(false),
@@ -682,6 +684,9 @@ impl Client {
         what: &str,
         read: fn(&[u8]) -> Result<Vec<T>, String>,
     ) -> Result<Vec<T>, Error> {
+        if let Some(limit) = self.page_limit {
+            call.query.push(("limit".into(), limit.to_string()));
+        }
         let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
             let reply = self.send_idempotent(&call, what).await?;

@@ -108,11 +108,21 @@ pub fn table(pools: &[Fetched], now: u64) -> String {
 /// service or a manifest: escaped, and cut so that one long value cannot
 /// stretch every row (`-o json` has it whole).
 pub fn grid(rows: Vec<Vec<String>>) -> String {
+    // The last column stretches nothing: the line's own bound applies.
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|r| {
+            let last = r.len().saturating_sub(1);
             r.into_iter()
-                .map(|cell| super::cut_line(&crate::redact::terminal(&cell), MAX_CELL))
+                .enumerate()
+                .map(|(i, cell)| {
+                    let cell = crate::redact::terminal(&cell);
+                    if i == last {
+                        cell
+                    } else {
+                        super::cut_line(&cell, MAX_CELL)
+                    }
+                })
                 .collect()
         })
         .collect();

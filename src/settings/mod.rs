@@ -53,6 +53,7 @@ const ALLOW_PLAIN_HTTP: &[&str] = &["POOLCTL_ALLOW_PLAIN_HTTP"];
 const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
 /// How long a wait rides out a service that does not answer (default 5m).
 const MAX_OUTAGE: &str = "POOLCTL_MAX_OUTAGE";
+const PAGE_LIMIT: &str = "POOLCTL_PAGE_LIMIT";
 
 /// Each global flag with the environment variables that stand in for it, in
 /// order. The flags' help names them; a test keeps the two in step.
@@ -122,6 +123,9 @@ pub struct HttpSettings {
     /// `--allow-plain-http`: credentials may go over http to another machine.
     pub allow_plain_http: bool,
     pub retry: RetryPolicy,
+    /// `limit` of each page of a list (`POOLCTL_PAGE_LIMIT`); none: the
+    /// service's own page size.
+    pub page_limit: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -302,7 +306,19 @@ fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
             )))
         }
     };
+    let page_limit = match env_value(env, PAGE_LIMIT) {
+        None => None,
+        Some(text) => match text.parse::<u32>() {
+            Ok(n @ 1..=500) => Some(n),
+            _ => {
+                return Err(Error::usage(format!(
+                    "{PAGE_LIMIT}={text}: write a page size from 1 to 500"
+                )))
+            }
+        },
+    };
     Ok(HttpSettings {
+        page_limit,
         allow_plain_http,
         request_timeout: args.request_timeout,
         ca_bundle: args.ca_bundle.clone().or_else(|| {

@@ -88,6 +88,11 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
         ),
         (r"\b\d+[smhd] ago\b", "[age] ago"),
         (r"(?m)(  )\d+[smhd]$", "$1[age]"),
+        // The AGE column of describe's events.
+        (
+            r"(?m)^(  (?:Normal|Warning)\s+\S+\s+)\d+[smhd]( )",
+            "$1[a]$2",
+        ),
         (r"/tmp/[^/\s]+", "[tmp]"),
     ]
 }
