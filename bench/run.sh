@@ -223,6 +223,32 @@ put one_wall "$(median "$WORK/one.s")"
 put many_wall "$(median "$WORK/many.s")"
 put many_requests "$(grep -cE '^> (GET|POST) ' "$WORK/many.err" || true)"
 
+# --- 5b. Time to the truth: a create that cannot succeed, 20-minute provisioning ----
+
+say "5b. time to exit 3 for a create that cannot succeed (20-minute provisioning): $WAIT_RUNS runs each"
+start_emulator --provision-time 20m
+for case in soldout mistyped nonetwork; do
+  : >"$WORK/truth.$case"
+  for ((i = 1; i <= WAIT_RUNS; i++)); do
+    flags=(--flavor modelarts.vm.cpu.8ud --network network-21e1)
+    case $case in
+      soldout) flags=(--flavor modelarts.vm.gpu.v100 --network network-21e1) ;;
+      mistyped) flags=(--flavor modelarts.vm.cpu.8u --network network-21e1) ;;
+      nonetwork) flags=(--flavor modelarts.vm.cpu.8ud --network network-missing-01) ;;
+    esac
+    t0=$(now_ns)
+    set +e
+    "$BIN" -v create -f "$MANIFEST" --name "bench-$TAG-t$case$i" "${flags[@]}" --wait >/dev/null 2>"$WORK/truth.err"
+    code=$?
+    set -e
+    t1=$(now_ns)
+    [[ $code == 3 ]] || { cat "$WORK/truth.err" >&2; die "a $case create ended $code, not 3"; }
+    grep -qE '^> POST ' "$WORK/truth.err" && die "a $case create sent a POST"
+    python3 -c "print(($t1 - $t0) / 1e9)" >>"$WORK/truth.$case"
+  done
+  put "truth_$case" "$(median "$WORK/truth.$case")"
+done
+
 # --- 6. The peer: the official Python SDK, same request, same emulator -----------------
 
 say "6. Python SDK $SDK_VERSION vs poolctl: create against the emulator, $PEER_RUNS runs each"
@@ -287,6 +313,9 @@ row("show calls, simulated 20-min creation", "%d (%.2f per 10 s)" % (sim, sim / 
     verdict(sim / 120 <= 1.0))
 row("20 pools vs 1, 300 ms latency, wall", "%s vs %s" % (ms(f("many_wall")), ms(f("one_wall"))), "—",
     ratio(f("many_wall"), f("one_wall")), "≤ 2×", verdict(f("many_wall") <= 2 * f("one_wall")))
+for case, what in (("soldout", "sold-out flavor"), ("mistyped", "mistyped flavor"), ("nonetwork", "missing network")):
+    row("time to exit 3, %s (20-min provision), no POST" % what, ms(f("truth_" + case)), "—", "—", "≤ 1 s",
+        verdict(f("truth_" + case) <= 1.0))
 row("`create` sent to the emulator, median wall", ms(f("our_create_wall")), ms(f("sdk_create_wall")),
     ratio(f("sdk_create_wall"), f("our_create_wall")), "— (peer)", "—")
 row("`create` sent to the emulator, peak RSS", mib_kib(f("our_create_rss")), mib_kib(f("sdk_create_rss")),
