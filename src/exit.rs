@@ -52,7 +52,7 @@ pub const TABLE: &[Code] = &[
     Code {
         status: ExitStatus::ApiRejected,
         code: 3,
-        meaning: "the API rejected the request (400, 404, other 4xx not below)",
+        meaning: "the API rejected the request (400, 404, other 4xx not below), or preflight found that it cannot succeed (an unknown or sold-out flavor, a missing or inactive network): nothing was created",
     },
     Code {
         status: ExitStatus::Auth,
