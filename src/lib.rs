@@ -10,6 +10,7 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod diagnostic;
+pub mod drift;
 pub mod duration;
 pub mod emulator;
 pub mod error;

@@ -44,6 +44,10 @@ use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
 /// never stops giving a next page).
 const MAX_PAGES: usize = 100;
 
+const JSON: &str = "application/json";
+/// The content type of a pool PATCH (DESIGN.md §2).
+pub const MERGE_PATCH: &str = "application/merge-patch+json";
+
 /// `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("poolctl/", env!("CARGO_PKG_VERSION"));
 
@@ -546,6 +550,7 @@ impl Client {
             path,
             query: Vec::new(),
             body,
+            content_type: JSON,
             project_id: self.project_id.as_deref(),
             body_secrets: Vec::new(),
         }
@@ -584,6 +589,7 @@ impl Client {
             path: "/v3/projects".into(),
             query: vec![("name".into(), region.to_string())],
             body: b"",
+            content_type: JSON,
             project_id: None,
             body_secrets: Vec::new(),
         };
@@ -841,6 +847,22 @@ impl Client {
         // RFC 3339 times of one service sort as text; a missing time first.
         events.sort_by(|a, b| a.typed.when().cmp(&b.typed.when()));
         Ok(events)
+    }
+
+    /// `PATCH /v2/{project}/pools/{name}` with a JSON merge patch; the pool
+    /// as the service answers it. A merge patch of values is idempotent, so
+    /// it is retried as a read is.
+    pub async fn patch_pool(&self, name: &str, patch: &[u8]) -> Result<Fetched, Error> {
+        let what = format!("change pool {name}");
+        let mut call = self.call(Method::PATCH, self.pool_path(Some(name))?, patch);
+        call.content_type = MERGE_PATCH;
+        let reply = self.send_idempotent(&call, &what).await?;
+        let f = Fetched::from_body(&reply.body).map_err(|detail| Error::Unreadable {
+            what: what.clone(),
+            status: reply.status,
+            detail,
+        })?;
+        Ok(f)
     }
 
     /// `POST /v2/{project}/pools` with `body`, the JSON of `request`. See the

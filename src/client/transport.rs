@@ -98,6 +98,8 @@ pub(crate) struct Call<'a> {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: &'a [u8],
+    /// `application/json`, or `application/merge-patch+json` for a PATCH.
+    pub content_type: &'static str,
     pub project_id: Option<&'a str>,
     /// Secret values the body carries (`userLogin.password`), kept out of
     /// every message and trace of this call, as the credentials are.
@@ -291,7 +293,7 @@ impl Client {
     /// `X-Sdk-Date` each time, so a retry is never stale.
     fn headers(&self, call: &Call<'_>, full_path: &str) -> Vec<(String, String)> {
         let mut headers: Vec<(String, String)> = vec![
-            ("Content-Type".into(), "application/json".into()),
+            ("Content-Type".into(), call.content_type.into()),
             ("Host".into(), call.base.host.clone()),
         ];
         if let Some(p) = call.project_id {
