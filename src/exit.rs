@@ -19,6 +19,8 @@ pub enum ExitStatus {
     PoolFailed,
     WaitTimeout,
     Unavailable,
+    /// `diff` found differences: not a failure, a finding a pipeline branches on.
+    Differs,
     HungUp,
     Interrupted,
     Terminated,
@@ -52,7 +54,7 @@ pub const TABLE: &[Code] = &[
     Code {
         status: ExitStatus::ApiRejected,
         code: 3,
-        meaning: "the API rejected the request (400, 404, other 4xx not below), or preflight found that it cannot succeed (an unknown or sold-out flavor, a missing or inactive network): nothing was created",
+        meaning: "rejected by the API (400, 404, 4xx not below) or by preflight: nothing was created",
     },
     Code {
         status: ExitStatus::Auth,
@@ -78,6 +80,11 @@ pub const TABLE: &[Code] = &[
         status: ExitStatus::Unavailable,
         code: 8,
         meaning: "unavailable, network failure after retries, or an answer that leaves the outcome unknown",
+    },
+    Code {
+        status: ExitStatus::Differs,
+        code: 9,
+        meaning: "diff: the live pools differ from the manifests (apply would change them)",
     },
     Code {
         status: ExitStatus::HungUp,
@@ -176,6 +183,7 @@ mod tests {
             ExitStatus::PoolFailed,
             ExitStatus::WaitTimeout,
             ExitStatus::Unavailable,
+            ExitStatus::Differs,
             ExitStatus::HungUp,
             ExitStatus::Interrupted,
             ExitStatus::Terminated,
@@ -185,7 +193,7 @@ mod tests {
             assert_eq!(TABLE.iter().filter(|c| c.status == s).count(), 1, "{s:?}");
         }
         let codes: Vec<u8> = TABLE.iter().map(|c| c.code).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 129, 130, 143]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 129, 130, 143]);
         assert_eq!(ExitStatus::Interrupted.code(), 130);
     }
 
