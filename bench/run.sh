@@ -139,13 +139,15 @@ stop_emulator() {
   fi
 }
 
-# manifest NAME...: the example manifest, one document per NAME.
+# manifest NAME...: the example manifest, one document per NAME, each on a
+# network of its own (preflight reads each network once).
 manifest() {
   local name first=1
   for name in "$@"; do
     [[ $first ]] || echo '---'
     first=
-    sed "s/os.modelarts\/name: pool-ae01/os.modelarts\/name: $name/" "$MANIFEST"
+    sed -e "s/os.modelarts\/name: pool-ae01/os.modelarts\/name: $name/" \
+      -e "s/name: network-21e1\$/name: network-$name/" "$MANIFEST"
   done
 }
 

@@ -193,6 +193,16 @@ impl Error {
                 "add --if-exists reuse to adopt the existing pool, or choose another --name".into(),
             ),
             Error::WaitTimeout {
+                target: name,
+                goal,
+                order: Some(order),
+                ..
+            } => Some(format!(
+                "pay order {order} (in the console: Billing Center, My Orders); the pool is \
+                 created once it is paid; follow it with: {}",
+                goal.resume_command(name)
+            )),
+            Error::WaitTimeout {
                 target: name, goal, ..
             } => Some(format!(
                 "the pool keeps being {}; follow it with: {}",

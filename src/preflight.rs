@@ -16,12 +16,16 @@
 //! warning, and the create goes on: the service remains the judge.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::client::Client;
 use crate::diagnostic::{Diagnostic, FieldPath, Severity};
 use crate::error::Error;
 use crate::manifest::Document;
-use crate::model::{Flavor, NETWORK_ACTIVE};
+use crate::model::{Flavor, NETWORK_ACTIVE, NETWORK_NOT_USABLE};
+
+/// Network reads in flight at once.
+const CONCURRENT_READS: usize = 16;
 
 /// A flavor name this many edits from a listed one is "did you mean" it.
 const FLAVOR_EDITS: usize = 3;
@@ -61,7 +65,7 @@ impl Report {
 /// Reads what the checks of `docs` need (the flavors once, each network
 /// once) and checks every document. Only an error that would stop any
 /// request (authentication, a signal) is returned as an error.
-pub async fn run(client: &Client, docs: &[&Document]) -> Result<Report, Error> {
+pub async fn run(client: &Arc<Client>, docs: &[&Document]) -> Result<Report, Error> {
     let catalogue = match client.list_flavors().await {
         // No region sells nothing: an empty list says more about the answer
         // than about the flavors, and must not make every flavor unknown.
@@ -69,20 +73,37 @@ pub async fn run(client: &Client, docs: &[&Document]) -> Result<Report, Error> {
         Ok(flavors) => Ok(flavors.into_iter().map(|f| f.typed).collect()),
         Err(e) => Err(not_checked(e)?),
     };
+    let mut names: Vec<String> = docs
+        .iter()
+        .filter_map(|d| network_name(d))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    // Concurrently, bounded: twenty pools on twenty networks cost about one
+    // round trip, as their creates do (DESIGN.md §6).
+    let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_READS));
+    let mut set = tokio::task::JoinSet::new();
+    for name in names {
+        let (client, limit) = (client.clone(), limit.clone());
+        set.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let check = match client.show_network(&name).await {
+                Ok(n) => Ok(NetworkCheck::Found(n.typed.status.phase)),
+                Err(e) if is_missing_network(&e) => Ok(NetworkCheck::Missing),
+                // A name no URL path can carry cannot be looked up; the
+                // service is the judge of it.
+                Err(e @ Error::Usage { .. }) => Ok(NetworkCheck::Unknown(e.to_string())),
+                Err(e) => not_checked(e).map(NetworkCheck::Unknown),
+            };
+            (name, check)
+        });
+    }
     let mut networks = HashMap::new();
-    for doc in docs {
-        let Some(name) = network_name(doc) else {
-            continue;
-        };
-        if networks.contains_key(name) {
-            continue;
-        }
-        let check = match client.show_network(name).await {
-            Ok(n) => NetworkCheck::Found(n.typed.status.phase),
-            Err(e) if is_missing_network(&e) => NetworkCheck::Missing,
-            Err(e) => NetworkCheck::Unknown(not_checked(e)?),
-        };
-        networks.insert(name.to_string(), check);
+    while let Some(joined) = set.join_next().await {
+        let (name, check) =
+            joined.map_err(|e| Error::Internal(anyhow::anyhow!("a preflight read failed: {e}")))?;
+        networks.insert(name, check?);
     }
     let mut report = Report::default();
     if let Err(why) = &catalogue {
@@ -90,7 +111,9 @@ pub async fn run(client: &Client, docs: &[&Document]) -> Result<Report, Error> {
             .warnings
             .push(format!("preflight: the flavors were not checked: {why}"));
     }
-    for (name, check) in &networks {
+    let mut sorted: Vec<(&String, &NetworkCheck)> = networks.iter().collect();
+    sorted.sort_by_key(|(name, _)| name.as_str());
+    for (name, check) in sorted {
         if let NetworkCheck::Unknown(why) = check {
             report
                 .warnings
@@ -188,8 +211,8 @@ pub fn judge(
                 // with no AZ states says nothing about capacity.
                 continue;
             }
-            if let Some(message) = capacity_problem(flavor, wanted, r.azs.as_deref()) {
-                out.push(error(&path, message));
+            if let Some((severity, message)) = capacity_problem(flavor, wanted, r.azs.as_deref()) {
+                out.push(doc.diagnostic(severity, &path, message));
             }
         }
     }
@@ -200,13 +223,31 @@ pub fn judge(
                 &path,
                 format!("network {name} does not exist (the service answered 404)"),
             )),
-            Some(NetworkCheck::Found(Some(phase))) if phase != NETWORK_ACTIVE => out.push(error(
-                &path,
-                format!(
-                    "network {name} is {phase}, not {NETWORK_ACTIVE}; a pool needs an active \
-                     network"
-                ),
-            )),
+            Some(NetworkCheck::Found(Some(phase)))
+                if NETWORK_NOT_USABLE
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(phase.trim())) =>
+            {
+                out.push(error(
+                    &path,
+                    format!(
+                        "network {name} is {phase}, not {NETWORK_ACTIVE}; a pool needs an active \
+                         network"
+                    ),
+                ))
+            }
+            Some(NetworkCheck::Found(Some(phase)))
+                if !phase.trim().eq_ignore_ascii_case(NETWORK_ACTIVE) =>
+            {
+                out.push(doc.diagnostic(
+                    Severity::Warning,
+                    &path,
+                    format!(
+                        "network {name} is in phase {phase:?}, which preflight does not know; \
+                         not judged"
+                    ),
+                ))
+            }
             _ => {}
         }
     }
@@ -214,26 +255,37 @@ pub fn judge(
 }
 
 /// Why `flavor` cannot give the nodes of a resource with these `azs`, if
-/// it cannot.
+/// it cannot (an error), or why that cannot be judged (a warning): a state
+/// other than `normal` and `soldout` is not taken for either.
 fn capacity_problem(
     flavor: &Flavor,
     wanted: &str,
     azs: Option<&[crate::model::PoolNodeAz]>,
-) -> Option<String> {
-    let (available, sold_out) = flavor.azs();
+) -> Option<(Severity, String)> {
+    let (available, sold_out, other) = flavor.azs();
     let pinned: BTreeSet<&str> = azs
         .unwrap_or_default()
         .iter()
         .filter(|a| a.count.is_none_or(|c| c > 0))
         .filter_map(|a| a.az.as_deref())
         .collect();
-    let offered = |az: &str| available.contains(&az) || sold_out.contains(&az);
+    let other_of = |az: &str| other.iter().find(|(a, _)| *a == az).map(|(_, s)| *s);
+    let offered =
+        |az: &str| available.contains(&az) || sold_out.contains(&az) || other_of(az).is_some();
     let unknown: Vec<&str> = pinned.iter().copied().filter(|az| !offered(az)).collect();
     if !unknown.is_empty() {
-        return Some(format!(
-            "flavor {wanted} is not offered in {} (it is offered in: {})",
-            unknown.join(", "),
-            list_or_none(&available, &sold_out)
+        let all: Vec<&str> = flavor.status.phase.keys().map(String::as_str).collect();
+        return Some((
+            Severity::Error,
+            format!(
+                "flavor {wanted} is not offered in {} (it is offered in: {})",
+                unknown.join(", "),
+                if all.is_empty() {
+                    "no AZ".to_string()
+                } else {
+                    all.join(", ")
+                }
+            ),
         ));
     }
     let pinned_sold_out: Vec<&str> = pinned
@@ -243,33 +295,49 @@ fn capacity_problem(
         .collect();
     if !pinned_sold_out.is_empty() {
         let elsewhere = if available.is_empty() {
-            "; it is sold out everywhere: choose another flavor (poolctl flavors --available)"
-                .to_string()
+            "; choose another flavor (poolctl flavors --available)".to_string()
         } else {
             format!("; it is available in: {}", available.join(", "))
         };
-        return Some(format!(
-            "flavor {wanted} is sold out in {}, where spec.resources puts nodes{elsewhere}",
-            pinned_sold_out.join(", ")
+        return Some((
+            Severity::Error,
+            format!(
+                "flavor {wanted} is sold out in {}, where spec.resources puts nodes{elsewhere}",
+                pinned_sold_out.join(", ")
+            ),
         ));
     }
-    if pinned.is_empty() && available.is_empty() {
-        return Some(format!(
-            "flavor {wanted} is sold out in every AZ ({}); choose another flavor (poolctl \
-             flavors --available)",
-            sold_out.join(", ")
+    let unjudged: Vec<String> = if pinned.is_empty() {
+        if !available.is_empty() {
+            return None;
+        }
+        other.iter().map(|(az, st)| format!("{az}: {st}")).collect()
+    } else {
+        pinned
+            .iter()
+            .filter_map(|az| other_of(az).map(|st| format!("{az}: {st}")))
+            .collect()
+    };
+    if !unjudged.is_empty() {
+        return Some((
+            Severity::Warning,
+            format!(
+                "flavor {wanted} is in a state preflight does not know ({}); not judged",
+                unjudged.join(", ")
+            ),
+        ));
+    }
+    if pinned.is_empty() {
+        return Some((
+            Severity::Error,
+            format!(
+                "flavor {wanted} is sold out in every AZ ({}); choose another flavor (poolctl \
+                 flavors --available)",
+                sold_out.join(", ")
+            ),
         ));
     }
     None
-}
-
-fn list_or_none(available: &[&str], sold_out: &[&str]) -> String {
-    let all: BTreeSet<&str> = available.iter().chain(sold_out).copied().collect();
-    if all.is_empty() {
-        "no AZ".into()
-    } else {
-        all.into_iter().collect::<Vec<_>>().join(", ")
-    }
 }
 
 #[cfg(test)]

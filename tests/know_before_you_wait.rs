@@ -230,6 +230,7 @@ fn a_pool_waiting_for_its_order_says_so_then_runs_once_paid() {
         r.stderr
     );
     assert!(r.stderr.contains("to be paid"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint: pay order CS"), "{}", r.stderr);
     let r = run(emu.poolctl().args(["describe", "pool-order"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Order:        CS"), "{}", r.stdout);
@@ -249,4 +250,19 @@ fn a_pool_waiting_for_its_order_says_so_then_runs_once_paid() {
         r.stderr
     );
     assert!(r.stderr.contains("pool-order: Running"), "{}", r.stderr);
+}
+
+#[test]
+fn reuse_of_a_pool_being_deleted_is_a_new_pool_to_preflight() {
+    // Deleting lasts a quarter of the provision time: 5 s here.
+    let emu = Emulator::start(&["--provision-time", "20s"]);
+    let sold = create("pool-gone", "modelarts.vm.gpu.v100", "network-ci");
+    let r = run(emu.poolctl().args(&sold).arg("--no-preflight"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu.poolctl().args(["delete", "pool-gone"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu.poolctl().args(&sold).args(["--if-exists", "reuse"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("sold out in every AZ"), "{}", r.stderr);
+    assert!(!r.stderr.contains("it will be reused"), "{}", r.stderr);
 }

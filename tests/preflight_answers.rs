@@ -465,3 +465,192 @@ fn flavors_lists_every_page_and_filters() {
         r.stdout
     );
 }
+
+// ------------------------------------------------------------ from a user's review
+
+#[test]
+fn network_and_flavor_states_preflight_does_not_know_are_warnings_not_refusals() {
+    for (phase, warns) in [
+        ("active", false),
+        ("ACTIVE", false),
+        ("Available", true),
+        ("", true),
+    ] {
+        let s = Server::start();
+        s.answer(
+            Route::Flavors,
+            &[answer(
+                200,
+                flavors(&[("modelarts.vm.gpu.v100", AZS_NORMAL)]),
+            )],
+        )
+        .answer(
+            Route::Network,
+            &[answer(
+                200,
+                json!({"metadata": {"name": "network-21e1"}, "status": {"phase": phase}}),
+            )],
+        )
+        .answer(Route::Create, &[answer(200, pool("Creating", json!({})))]);
+        let r = run(s.poolctl().args(CREATE));
+        assert_eq!(r.code, 0, "{phase:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.contains("which preflight does not know"),
+            warns,
+            "{phase:?}: {}",
+            r.stderr
+        );
+        assert_eq!(posts(&s), 1);
+    }
+    let s = Server::start();
+    let odd: &[(&str, &str)] = &[("az-a", "abandon"), ("az-b", "soldout")];
+    s.answer(
+        Route::Flavors,
+        &[answer(200, flavors(&[("modelarts.vm.gpu.v100", odd)]))],
+    )
+    .answer(Route::Create, &[answer(200, pool("Creating", json!({})))]);
+    let r = run(s.poolctl().args(CREATE));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("flavor modelarts.vm.gpu.v100 is in a state preflight does not know (az-a: abandon); not judged"),
+        "{}",
+        r.stderr
+    );
+    // Not listed as available either.
+    let r = run(s.poolctl().args(["flavors"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("-             az-b,az-a(abandon)"),
+        "{}",
+        r.stdout
+    );
+    let r = run(s.poolctl().args(["flavors", "--available"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("v100"), "{}", r.stdout);
+    let r = run(s.poolctl().args(["flavors", "-o", "json"]));
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["apiVersion"], "v1");
+}
+
+#[test]
+fn a_network_name_no_path_can_carry_is_left_to_the_service() {
+    let s = Server::start();
+    s.answer(
+        Route::Flavors,
+        &[answer(
+            200,
+            flavors(&[("modelarts.vm.gpu.v100", AZS_NORMAL)]),
+        )],
+    )
+    .answer(Route::Create, &[answer(200, pool("Creating", json!({})))]);
+    let mut args: Vec<&str> = CREATE.to_vec();
+    args[8] = "network one/two";
+    let r = run(s.poolctl().args(&args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("preflight: network network one/two was not checked"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(posts(&s), 1);
+}
+
+#[test]
+fn validate_preflight_counts_what_it_could_not_check_and_says_when_it_did_not_run() {
+    let s = Server::start();
+    let refused = answer(
+        403,
+        json!({"error_code": "ModelArts.0203", "error_msg": "no permission"}),
+    );
+    s.answer(Route::Flavors, std::slice::from_ref(&refused))
+        .answer(Route::Network, &[refused]);
+    let r = run(s.poolctl().args([
+        "validate",
+        "--preflight",
+        "-f",
+        "examples/physical-pool.yaml",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("0 errors, 2 warnings"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("the flavors were not checked"),
+        "{}",
+        r.stdout
+    );
+    // With a local error, nothing is asked, and it says so.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.yaml");
+    std::fs::write(
+        &file,
+        std::fs::read_to_string("examples/physical-pool.yaml")
+            .unwrap()
+            .replace("count: 2", "count: 0"),
+    )
+    .unwrap();
+    let before = s.seen().len();
+    let r = run(s
+        .poolctl()
+        .arg("validate")
+        .arg("--preflight")
+        .arg("-f")
+        .arg(&file));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("preflight: not run"), "{}", r.stderr);
+    assert_eq!(s.seen().len(), before);
+}
+
+#[test]
+fn events_are_ordered_by_instant_over_many_pages_in_the_pools_workspace() {
+    let s = Server::start();
+    let mut pages = Vec::new();
+    for i in 0..150 {
+        pages.push(answer(
+            200,
+            json!({"metadata": {"continue": format!("p{}", i + 1)},
+                   "items": [{"type": "Normal", "reason": format!("Filler{i}"), "lastTimestamp": "2026-11-29T01:00:00Z"}]}),
+        ));
+    }
+    pages.push(answer(
+        200,
+        json!({"metadata": {}, "items": [
+            // 02:30Z is before 11:00+08:00 (03:00Z); an epoch time of 04:00Z is last.
+            {"type": "Warning", "reason": "Third", "message": "c", "lastTimestamp": 1_795_924_800u64},
+            {"type": "Warning", "reason": "Second", "message": "b", "lastTimestamp": "2026-11-29T11:00:00+08:00"},
+            {"type": "Warning", "reason": "First", "message": "a", "lastTimestamp": "2026-11-29T02:30:00.5Z"}
+        ]}),
+    ));
+    let failed = pool(
+        "CreationFailed",
+        json!({"metadata": {"labels": {"os.modelarts/workspace.id": "ws1"}}}),
+    );
+    s.answer(Route::Create, &[answer(200, pool("Creating", json!({})))])
+        .answer(Route::Show, &[answer(200, failed)])
+        .answer(Route::Events, &pages);
+    let r =
+        run(s
+            .poolctl()
+            .args(CREATE)
+            .args(["--no-preflight", "--wait", "--workspace-id", "ws1"]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    let (a, b, c) = (
+        r.stderr.find("First: a").expect(&r.stderr),
+        r.stderr.find("Second: b").expect(&r.stderr),
+        r.stderr
+            .find("Third: c (last 2026-11-29T04:00:00Z)")
+            .expect(&r.stderr),
+    );
+    assert!(a < b && b < c, "{}", r.stderr);
+    let asked: Vec<String> = s
+        .seen()
+        .into_iter()
+        .filter(|x| x.path.ends_with("/events"))
+        .map(|x| x.query)
+        .collect();
+    assert_eq!(asked.len(), 151);
+    assert!(
+        asked.iter().all(|q| q.contains("workspaceId=ws1")),
+        "{}",
+        asked[0]
+    );
+}

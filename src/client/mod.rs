@@ -44,6 +44,9 @@ use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
 /// never stops giving a next page).
 const MAX_PAGES: usize = 100;
 
+/// Pages of events read at most.
+const MAX_EVENT_PAGES: usize = 1000;
+
 const JSON: &str = "application/json";
 /// The content type of a pool PATCH (DESIGN.md §2).
 pub const MERGE_PATCH: &str = "application/merge-patch+json";
@@ -686,15 +689,26 @@ impl Client {
     /// lookup that saw one page would take an item on the next for absent.
     async fn read_pages<T>(
         &self,
+        call: Call<'_>,
+        what: &str,
+        read: fn(&[u8]) -> Result<Vec<T>, String>,
+    ) -> Result<Vec<T>, Error> {
+        self.read_pages_upto(call, what, read, MAX_PAGES).await
+    }
+
+    /// [`Client::read_pages`], with at most `max_pages` pages.
+    async fn read_pages_upto<T>(
+        &self,
         mut call: Call<'_>,
         what: &str,
         read: fn(&[u8]) -> Result<Vec<T>, String>,
+        max_pages: usize,
     ) -> Result<Vec<T>, Error> {
         if let Some(limit) = self.page_limit {
             call.query.push(("limit".into(), limit.to_string()));
         }
         let mut items = Vec::new();
-        for _ in 0..MAX_PAGES {
+        for _ in 0..max_pages {
             let reply = self.send_idempotent(&call, what).await?;
             let page = read(&reply.body).map_err(|detail| Error::Unreadable {
                 what: what.to_string(),
@@ -711,7 +725,7 @@ impl Client {
         Err(Error::Unreadable {
             what: what.to_string(),
             status: 200,
-            detail: format!("the list did not end after {MAX_PAGES} pages"),
+            detail: format!("the list did not end after {max_pages} pages"),
         })
     }
 
@@ -826,10 +840,11 @@ impl Client {
         })
     }
 
-    /// The events of pool `name` (its `metadata.name`), all pages, of
-    /// `event_type` (`Warning`) if given, oldest first.
+    /// The events of pool `name` (its `metadata.name`) in `workspace`, all
+    /// pages, of `event_type` (`Warning`) if given, oldest first.
     pub async fn list_events(
         &self,
+        workspace: &str,
         name: &str,
         event_type: Option<&str>,
     ) -> Result<Vec<Read<Event>>, Error> {
@@ -837,15 +852,18 @@ impl Client {
         let mut call = self.call(Method::GET, format!("/v1/{project}/events"), b"");
         call.query.push(("resource".into(), "pools".into()));
         call.query.push(("name".into(), name.to_string()));
+        call.query
+            .push(("workspaceId".into(), workspace.to_string()));
         if let Some(t) = event_type {
             call.query.push(("type".into(), t.to_string()));
         }
         let what = format!("list the events of pool {name}");
+        // A long-lived pool gathers many events, in small pages.
         let mut events = self
-            .read_pages(call, &what, crate::model::read::events)
+            .read_pages_upto(call, &what, crate::model::read::events, MAX_EVENT_PAGES)
             .await?;
-        // RFC 3339 times of one service sort as text; a missing time first.
-        events.sort_by(|a, b| a.typed.when().cmp(&b.typed.when()));
+        // By instant (times may carry offsets); a missing time first.
+        events.sort_by_key(|e| e.typed.unix_time());
         Ok(events)
     }
 

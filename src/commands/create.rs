@@ -176,7 +176,7 @@ async fn submit_all(
 /// one cannot succeed (exit 3: nothing is created). With `reuse`, a pool
 /// that exists already is not created, so its problems are set aside.
 async fn preflight(
-    client: &Client,
+    client: &Arc<Client>,
     docs: &[Document],
     reuse: bool,
     printer: &Printer,
@@ -191,7 +191,13 @@ async fn preflight(
             if problems.iter().any(|d| d.is_error()) {
                 let name = doc.request.display_name().unwrap_or_default();
                 let workspace = doc.request.workspace();
-                if !client.find_by_label(workspace, name).await?.is_empty() {
+                let found = client.find_by_label(workspace, name).await?;
+                // A pool being deleted is not reused: reuse waits it out and
+                // creates a new one, which preflight is about.
+                let reused = found
+                    .iter()
+                    .any(|f| f.pool.phase() != Some(crate::model::phase::DELETING));
+                if reused {
                     printer.info(&format!(
                         "pool {name} exists; preflight's problems concern a new pool, and it will be reused"
                     ));

@@ -17,7 +17,11 @@ impl Command for DescribeSettings {
             let name = pool.metadata_name()?.to_string();
             // The pool is the result; events that cannot be read are said
             // in its place, and do not fail the command.
-            let events = match session.client.list_events(&name, None).await {
+            let events = match session
+                .client
+                .list_events(&self.workspace, &name, None)
+                .await
+            {
                 Ok(events) => Ok(events),
                 Err(e @ (Error::Interrupted { .. } | Error::Internal(_))) => return Err(e),
                 Err(e) => Err(e.to_string()),

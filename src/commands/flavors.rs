@@ -20,7 +20,12 @@ impl Command for FlavorsSettings {
                     !self.available
                         || match az {
                             Some(az) => f.typed.available_in(az),
-                            None => !f.typed.azs().0.is_empty(),
+                            None => f
+                                .typed
+                                .status
+                                .phase
+                                .keys()
+                                .any(|az| f.typed.available_in(az)),
                         }
                 })
                 .collect();

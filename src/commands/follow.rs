@@ -67,7 +67,7 @@ impl Follower {
         if let Err(Error::PoolFailed { phase, events, .. }) = &mut waited.result {
             if crate::model::phase::is_failed(phase) {
                 if let Some(name) = waited.last.as_ref().and_then(|f| f.pool.name()) {
-                    *events = self.warnings(name).await;
+                    *events = self.warnings(workspace, name).await;
                 }
             }
         }
@@ -80,8 +80,12 @@ impl Follower {
     /// The last Warning events of pool `name` (its `metadata.name`), one
     /// safe line each: why it failed, in the service's words. Events that
     /// cannot be read are one line that says so; the failure stands anyway.
-    async fn warnings(&self, name: &str) -> Vec<String> {
-        match self.client.list_events(name, Some(WARNING)).await {
+    async fn warnings(&self, workspace: &str, name: &str) -> Vec<String> {
+        match self
+            .client
+            .list_events(workspace, name, Some(WARNING))
+            .await
+        {
             Ok(events) => {
                 let warnings: Vec<&Event> = events
                     .iter()

@@ -3,7 +3,7 @@
 
 use super::context::Context;
 use super::Command;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FieldPath, Origin, Severity};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::manifest;
@@ -28,11 +28,23 @@ impl Command for ValidateSettings {
                 let refs: Vec<&manifest::Document> = docs.iter().collect();
                 crate::preflight::run(&session.client, &refs).await
             })?;
-            for w in &report.warnings {
-                ctx.printer.warning(w);
-            }
+            // What could not be checked counts in the report: a check
+            // before merge that checked nothing must not read as a pass.
+            let first = docs[0].number;
+            diags.extend(report.warnings.iter().map(|w| Diagnostic {
+                severity: Severity::Warning,
+                path: FieldPath::root().to_string(),
+                message: w.clone(),
+                origin: Origin::Default,
+                document: first,
+            }));
             rejected = report.errors();
             diags.extend(report.problems.into_iter().flatten());
+        } else if self.preflight && errors > 0 {
+            ctx.printer.info(
+                "preflight: not run, since the manifests have errors (a request that fails \
+                 validation is never sent)",
+            );
         }
         ctx.printer.validation_report(&loaded, &diags)?;
         // The report above is the message; only the status is left to say.

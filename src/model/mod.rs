@@ -584,9 +584,9 @@ pub mod read;
 mod response;
 
 pub use response::{
-    Capacity, Difference, Event, Flavor, FlavorKind, NetworkResource, Pool, PoolMetadata,
+    AzState, Capacity, Difference, Event, Flavor, FlavorKind, NetworkResource, Pool, PoolMetadata,
     PoolResourceStatus, PoolSpec, PoolStatus, ResourceCount, ScopeStatus, NETWORK_ACTIVE,
-    ORDER_ANNOTATION, SOLD_OUT, WARNING,
+    NETWORK_NOT_USABLE, ORDER_ANNOTATION, SOLD_OUT, WARNING,
 };
 
 /// Phases of `status.phase` (api/NOTES.md).

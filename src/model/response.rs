@@ -504,23 +504,53 @@ impl Flavor {
         })
     }
 
-    /// Whether nodes can be had in `az`: known there and not sold out.
+    /// Whether nodes can be had in `az`: its state there is `normal`.
     pub fn available_in(&self, az: &str) -> bool {
-        self.status
-            .phase
-            .get(az)
-            .is_some_and(|state| !state.eq_ignore_ascii_case(SOLD_OUT))
+        self.state_in(az) == Some(AzState::Normal)
     }
 
-    /// The AZs where it is sold out and where it is not, each sorted.
-    pub fn azs(&self) -> (Vec<&str>, Vec<&str>) {
-        let (sold_out, available): (Vec<_>, Vec<_>) = self
-            .status
-            .phase
-            .keys()
-            .map(String::as_str)
-            .partition(|az| !self.available_in(az));
-        (available, sold_out)
+    /// The state of the flavor in `az`, if the service gives one.
+    pub fn state_in(&self, az: &str) -> Option<AzState> {
+        self.status.phase.get(az).map(|s| AzState::of(s))
+    }
+
+    /// The AZs where it is available, sold out, and in a state this tool
+    /// does not know (with that state), each sorted.
+    pub fn azs(&self) -> (Vec<&str>, Vec<&str>, Vec<(&str, &str)>) {
+        let (mut available, mut sold_out, mut other) = (Vec::new(), Vec::new(), Vec::new());
+        for (az, state) in &self.status.phase {
+            match AzState::of(state) {
+                AzState::Normal => available.push(az.as_str()),
+                AzState::SoldOut => sold_out.push(az.as_str()),
+                AzState::Other => other.push((az.as_str(), state.as_str())),
+            }
+        }
+        (available, sold_out, other)
+    }
+}
+
+/// A flavor's state in one AZ (`status.phase`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AzState {
+    /// `normal`: nodes can be had.
+    Normal,
+    /// `soldout`: none can.
+    SoldOut,
+    /// A state the API reference does not list: neither judged available
+    /// nor sold out.
+    Other,
+}
+
+impl AzState {
+    pub fn of(state: &str) -> AzState {
+        let s = state.trim();
+        if s.eq_ignore_ascii_case("normal") {
+            AzState::Normal
+        } else if s.eq_ignore_ascii_case(SOLD_OUT) {
+            AzState::SoldOut
+        } else {
+            AzState::Other
+        }
     }
 }
 
@@ -542,6 +572,9 @@ pub struct NetworkStatus {
 /// The phase of a network that pools can use.
 pub const NETWORK_ACTIVE: &str = "Active";
 
+/// Network phases that say a pool cannot use it (yet).
+pub const NETWORK_NOT_USABLE: [&str; 2] = ["Creating", "Abnormal"];
+
 /// An event of `GET /v1/{project}/events?resource=pools&name=...`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -551,8 +584,9 @@ pub struct Event {
     pub event_type: Option<String>,
     pub reason: Option<String>,
     pub message: Option<String>,
+    #[serde(deserialize_with = "text")]
     pub first_timestamp: Option<String>,
-    #[serde(alias = "eventTime")]
+    #[serde(alias = "eventTime", deserialize_with = "text")]
     pub last_timestamp: Option<String>,
     #[serde(deserialize_with = "int")]
     pub count: Option<i64>,
@@ -568,11 +602,24 @@ impl Event {
             .is_some_and(|t| t.eq_ignore_ascii_case(WARNING))
     }
 
-    /// When it last happened (else first): what events are ordered by.
+    /// When it last happened (else first), as given.
     pub fn when(&self) -> Option<&str> {
         self.last_timestamp
             .as_deref()
             .or(self.first_timestamp.as_deref())
+    }
+
+    /// [`Event::when`] as Unix seconds: RFC 3339 with any offset, or a
+    /// number of seconds (or milliseconds) since 1970. What events are
+    /// ordered by; none sorts first.
+    pub fn unix_time(&self) -> Option<u64> {
+        let t = self.when()?.trim();
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            let n: u64 = t.parse().ok()?;
+            // Milliseconds from 2001 on are over 10^12; seconds will not be for 30,000 years.
+            return Some(if n >= 1_000_000_000_000 { n / 1000 } else { n });
+        }
+        crate::time::parse_timestamp(t)
     }
 
     /// `REASON: MESSAGE (3 times, last 2026-11-29T18:40:00Z)`, as an
@@ -587,7 +634,13 @@ impl Event {
             Some(n) if n > 1 => Some(format!("{n} times")),
             _ => None,
         };
-        let last = self.when().map(|t| format!("last {t}"));
+        let last = self.when().map(|t| match self.unix_time() {
+            // Seconds since 1970 read better as a date.
+            Some(secs) if t.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                format!("last {}", crate::time::rfc3339_from_unix(secs))
+            }
+            _ => format!("last {t}"),
+        });
         let extra: Vec<String> = times.into_iter().chain(last).collect();
         if !extra.is_empty() {
             line.push_str(&format!(" ({})", extra.join(", ")));

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::pools::{age, dash, grid};
+use super::pools::{age, age_of, dash, grid};
 use crate::client::Fetched;
 use crate::model::{Event, Flavor, Pool, ResourceCount};
 
@@ -208,7 +208,7 @@ fn event_rows(events: &[Event], now: u64) -> Vec<Vec<String>> {
         rows.push(vec![
             dash(e.event_type.as_deref()),
             dash(e.reason.as_deref()),
-            age(e.when(), now),
+            age_of(e.unix_time(), now),
             e.count.unwrap_or(1).to_string(),
             dash(e.message.as_deref()),
         ]);
@@ -246,16 +246,20 @@ pub fn flavors(flavors: &[&Flavor], az: Option<&str>) -> String {
         match az {
             Some(az) => row.push(dash(f.status.phase.get(az).map(String::as_str))),
             None => {
-                let (available, sold_out) = f.azs();
-                let list = |azs: Vec<&str>| {
+                // A state the reference does not list is shown as it is,
+                // beside the sold-out AZs: no node is promised there.
+                let (available, sold_out, other) = f.azs();
+                let list = |azs: Vec<String>| {
                     if azs.is_empty() {
                         "-".to_string()
                     } else {
                         azs.join(",")
                     }
                 };
-                row.push(list(available));
-                row.push(list(sold_out));
+                row.push(list(available.iter().map(|a| a.to_string()).collect()));
+                let mut not = sold_out.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+                not.extend(other.iter().map(|(az, st)| format!("{az}({st})")));
+                row.push(list(not));
             }
         }
         rows.push(row);

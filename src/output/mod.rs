@@ -219,7 +219,12 @@ impl Printer {
                 let typed: Vec<&crate::model::Flavor> = flavors.iter().map(|f| &f.typed).collect();
                 self.result(&self.safe(&describe::flavors(&typed, az)))
             }
-            _ => self.values(flavors.iter().map(|f| f.raw.clone()).collect(), true),
+            // The flavors API is v1: its list is too.
+            _ => self.value(&serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "List",
+                "items": flavors.iter().map(|f| f.raw.clone()).collect::<Vec<_>>(),
+            })),
         }
     }
 

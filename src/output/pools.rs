@@ -5,7 +5,12 @@ use crate::time::{now_unix, parse_timestamp};
 
 /// `45s`, `3m`, `5h`, `2d` since an RFC 3339 timestamp.
 pub fn age(created: Option<&str>, now_unix: u64) -> String {
-    let Some(then) = created.and_then(parse_timestamp) else {
+    age_of(created.and_then(parse_timestamp), now_unix)
+}
+
+/// `45s`, `3m`, `5h`, `2d` since Unix time `then`.
+pub fn age_of(then: Option<u64>, now_unix: u64) -> String {
+    let Some(then) = then else {
         return "-".into();
     };
     let secs = now_unix.saturating_sub(then);
