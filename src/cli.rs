@@ -131,6 +131,20 @@ pub enum Command {
     /// Show one pool (by metadata.name or by its os.modelarts/name label).
     Get(GetArgs),
 
+    /// Show how the live pools differ from manifests: what apply would change.
+    #[command(
+        after_help = "Exit status: 0 when every pool matches, 9 when something differs.\n\nExamples:\n  \
+        poolctl diff -f pool.yaml\n  \
+        poolctl diff -f pool.yaml --count 3 -o json"
+    )]
+    Diff(DiffArgs),
+
+    /// Make pools as manifests describe them: create the missing, change the rest in place.
+    #[command(after_help = "Examples:\n  \
+        poolctl apply -f pool.yaml --wait\n  \
+        poolctl apply -f pool.yaml --count 3 --dry-run")]
+    Apply(ApplyArgs),
+
     /// Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events.
     #[command(after_help = "Examples:\n  \
         poolctl describe pool-ae01\n  \
@@ -143,7 +157,11 @@ pub enum Command {
     /// Wait until a pool is Running (or deleted).
     Wait(WaitArgs),
 
-    /// Delete a pool.
+    /// Delete pools: by name, by the manifests that describe them, or by label.
+    #[command(after_help = "Examples:\n  \
+        poolctl delete pool-ae01 pool-ae02 --wait\n  \
+        poolctl delete -f pool.yaml --ignore-not-found\n  \
+        poolctl delete -l ci.run=42")]
     Delete(DeleteArgs),
 
     /// List the resource flavors, and the AZs where each is available or sold out.
@@ -347,6 +365,54 @@ pub struct GetArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Manifest files (YAML or JSON), repeatable; - reads stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub pool: PoolFlags,
+
+    /// Unknown fields: strict (error) or warn.
+    #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
+    pub validate: ValidateMode,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Manifest files (YAML or JSON), repeatable; - reads stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub pool: PoolFlags,
+
+    /// Print what would be created and the patches; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Wait until each pool is Running with the nodes it asks for.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait waits, e.g. 90m.
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    pub wait_timeout: Duration,
+
+    /// Unknown fields: strict (error) or warn (warn and send them).
+    #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
+    pub validate: ValidateMode,
+
+    /// Skip the checks against the service (flavors sold out or unknown, network missing).
+    #[arg(long)]
+    pub no_preflight: bool,
+
+    /// Show secret values (userLogin.password) instead of <redacted>.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DescribeArgs {
     /// metadata.name (the pool ID) or the os.modelarts/name label.
     pub name: String,
@@ -417,11 +483,25 @@ pub struct WaitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["names", "files", "label_selector"]))]
 pub struct DeleteArgs {
-    /// metadata.name (the pool ID) or the os.modelarts/name label.
-    pub name: String,
+    /// Pools by metadata.name (the pool ID) or os.modelarts/name label.
+    #[arg(value_name = "NAME", conflicts_with_all = ["files", "label_selector"])]
+    pub names: Vec<String>,
 
-    /// Wait until the pool is gone.
+    /// The pools these manifests describe, each in its workspace; - reads stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", num_args = 1.., conflicts_with = "label_selector")]
+    pub files: Vec<PathBuf>,
+
+    /// Every pool with these labels (in --workspace-id), e.g. team=ml,env=ci.
+    #[arg(short = 'l', long, value_name = "K=V")]
+    pub label_selector: Option<String>,
+
+    /// A pool that does not exist is not an error (exit 0).
+    #[arg(long)]
+    pub ignore_not_found: bool,
+
+    /// Wait until the pools are gone.
     #[arg(long)]
     pub wait: bool,
 

@@ -56,6 +56,64 @@ fn obj(v: Option<&Value>) -> &Map<String, Value> {
     v.and_then(Value::as_object).unwrap_or(&EMPTY)
 }
 
+/// What `apply` would do with one pool.
+#[derive(Debug)]
+pub enum Action {
+    /// No pool of the name in its workspace.
+    Create,
+    /// The pool is as the manifest says.
+    Unchanged { live: crate::client::Fetched },
+    /// One merge patch makes it so.
+    Patch {
+        live: crate::client::Fetched,
+        drifts: Vec<Drift>,
+        patch: Value,
+    },
+    /// A difference only a new pool can remove; `drifts` holds them all.
+    Replace {
+        live: crate::client::Fetched,
+        drifts: Vec<Drift>,
+    },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Unchanged { .. } => "unchanged",
+            Action::Patch { .. } => "patch",
+            Action::Replace { .. } => "replace",
+        }
+    }
+
+    pub fn live(&self) -> Option<&crate::client::Fetched> {
+        match self {
+            Action::Create => None,
+            Action::Unchanged { live }
+            | Action::Patch { live, .. }
+            | Action::Replace { live, .. } => Some(live),
+        }
+    }
+
+    pub fn drifts(&self) -> &[Drift] {
+        match self {
+            Action::Patch { drifts, .. } | Action::Replace { drifts, .. } => drifts,
+            _ => &[],
+        }
+    }
+}
+
+/// One document and what to do with it.
+#[derive(Debug)]
+pub struct Plan {
+    /// The name label, as the user knows the pool.
+    pub display: String,
+    pub workspace: String,
+    /// The create request as JSON, as it would be sent.
+    pub wanted: Value,
+    pub action: Action,
+}
+
 /// Annotations that are billing: a new pool, not a patch.
 fn is_billing_annotation(key: &str) -> bool {
     [

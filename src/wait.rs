@@ -74,6 +74,11 @@ pub enum Event {
 pub enum Goal {
     Running,
     Deleted,
+    /// `Running` with this many nodes available, summed over flavors: the
+    /// end of a scale, during which the phase stays `Running`.
+    Scaled {
+        nodes: i64,
+    },
 }
 
 impl Goal {
@@ -81,7 +86,7 @@ impl Goal {
     /// message (a timeout, a signal, a failed pool).
     pub fn resume_command(self, name: &str) -> String {
         match self {
-            Goal::Running => format!("poolctl wait {name}"),
+            Goal::Running | Goal::Scaled { .. } => format!("poolctl wait {name}"),
             Goal::Deleted => format!("poolctl wait {name} --for deleted"),
         }
     }
@@ -91,6 +96,7 @@ impl Goal {
         match self {
             Goal::Running => "created",
             Goal::Deleted => "deleted",
+            Goal::Scaled { .. } => "scaled",
         }
     }
 }
@@ -102,7 +108,12 @@ pub fn resume_hint(waiting: &[(String, Goal)]) -> Option<String> {
         .iter()
         .map(|(name, goal)| goal.resume_command(name))
         .collect();
-    let all = |g: Goal| waiting.iter().all(|(_, goal)| *goal == g);
+    let all = |g: Goal| {
+        waiting.iter().all(|(_, goal)| match (goal, g) {
+            (Goal::Scaled { .. }, Goal::Running) => true,
+            _ => *goal == g,
+        })
+    };
     let state = if all(Goal::Running) {
         "created"
     } else if all(Goal::Deleted) {
@@ -152,7 +163,13 @@ pub struct Waited {
 fn judge(pool: &Fetched, name: &str, goal: Goal) -> Option<Result<(), Error>> {
     match (goal, pool.pool.phase()) {
         (Goal::Running, Some(phase::RUNNING)) => Some(Ok(())),
-        (Goal::Running, Some(p)) if phase::is_failed(p) || p == phase::DELETING => {
+        (Goal::Scaled { nodes }, Some(phase::RUNNING)) => match pool.pool.capacity() {
+            Capacity::Nodes { available, .. } if available != nodes => None,
+            _ => Some(Ok(())),
+        },
+        (Goal::Running | Goal::Scaled { .. }, Some(p))
+            if phase::is_failed(p) || p == phase::DELETING =>
+        {
             Some(Err(Error::PoolFailed {
                 name: name.to_string(),
                 target: name.to_string(),

@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use super::context::{Context, Pending, Waiting};
 use super::follow::Follower;
+use super::manifests::{build, Sources};
 use super::Command;
 use crate::client::{workspace_flag, Client, Fetched};
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::manifest::{self, Document};
+use crate::manifest::Document;
 use crate::model::CreatePoolRequest;
 use crate::output::{plural, Printer};
 use crate::settings::{CreateSettings, IfExists};
-use crate::validate::validate;
 use crate::wait::Goal;
 
 /// At most this many creates are in flight at once: enough that 20 pools
@@ -23,7 +23,12 @@ const CONCURRENT_CREATES: usize = 32;
 
 impl Command for CreateSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
-        let Some(docs) = build(&self, &ctx.printer)? else {
+        let sources = Sources {
+            files: &self.files,
+            overrides: &self.overrides,
+            unknown_fields: self.unknown_fields,
+        };
+        let Some(docs) = build(&sources, &ctx.printer)? else {
             return Ok(ExitStatus::Usage);
         };
         if self.dry_run {
@@ -34,62 +39,19 @@ impl Command for CreateSettings {
     }
 }
 
-/// Manifests and flags to validated documents; `None` when they hold
-/// errors, which have been printed: nothing may be sent.
-fn build(s: &CreateSettings, printer: &Printer) -> Result<Option<Vec<Document>>, Error> {
-    let mut docs = if s.files.is_empty() {
-        vec![manifest::from_overrides(&s.overrides)?]
-    } else {
-        let loaded = manifest::load_files(&s.files, s.unknown_fields);
-        if !loaded.failures.is_empty() {
-            printer.diagnostics(&loaded.failures, "");
-            nothing_sent(printer, loaded.failures.len());
-            return Ok(None);
-        }
-        let several = loaded.documents.len() > 1;
-        let mut docs = loaded.documents;
-        for doc in &mut docs {
-            s.overrides.apply(doc, several)?;
-        }
-        docs
-    };
-    // The flags have filled in the workspace; a pool with none goes to the API's default.
-    let mut twice = crate::validate::same_name_twice(&docs, crate::model::DEFAULT_WORKSPACE);
-    let mut errors = 0;
-    for doc in &mut docs {
-        manifest::normalize(doc);
-        let mut diags = twice.remove(&doc.number).unwrap_or_default();
-        diags.extend(validate(doc));
-        errors += diags.iter().filter(|d| d.is_error()).count();
-        printer.diagnostics(&diags, &doc.file);
-    }
-    if errors > 0 {
-        nothing_sent(printer, errors);
-        return Ok(None);
-    }
-    Ok(Some(docs))
-}
-
-fn nothing_sent(printer: &Printer, problems: usize) {
-    printer.failure(&format!(
-        "{problems} {} found; nothing was sent",
-        plural(problems, "problem", "problems")
-    ));
-}
-
 /// One pool to submit.
-struct Job {
-    display: String,
-    request: CreatePoolRequest,
-    body: Vec<u8>,
+pub(super) struct Job {
+    pub display: String,
+    pub request: CreatePoolRequest,
+    pub body: Vec<u8>,
 }
 
 /// What became of one pool: its last state seen (none if it was never
 /// created), and how its create and wait went.
-struct Outcome {
-    display: String,
-    last: Option<Fetched>,
-    result: Result<(), Error>,
+pub(super) struct Outcome {
+    pub display: String,
+    pub last: Option<Fetched>,
+    pub result: Result<(), Error>,
 }
 
 /// Creates every pool concurrently (bounded), follows each with `--wait`,
@@ -175,7 +137,7 @@ async fn submit_all(
 /// Runs preflight on every document before any is created; a status when
 /// one cannot succeed (exit 3: nothing is created). With `reuse`, a pool
 /// that exists already is not created, so its problems are set aside.
-async fn preflight(
+pub(super) async fn preflight(
     client: &Arc<Client>,
     docs: &[Document],
     reuse: bool,
@@ -224,7 +186,7 @@ async fn preflight(
 /// Sends one create. With `reuse`, a 409 adopts the pool of that name in
 /// its workspace, or, when that pool is being deleted, waits until it is
 /// gone (within `timeout`) and creates it anew.
-async fn submit(
+pub(super) async fn submit(
     client: &Client,
     job: &Job,
     reuse: bool,
@@ -320,7 +282,7 @@ async fn submit(
 /// when its create or wait failed. With one pool its error is the run's;
 /// with several, each failure is printed here and the first decides the
 /// status.
-fn report(
+pub(super) fn report(
     printer: &Printer,
     outcomes: Vec<Outcome>,
     several: bool,

@@ -6,16 +6,20 @@
 //! [`run`] dispatches; it is the only file here that knows the clap layer,
 //! for the completions and the man page generated from it.
 
+mod apply;
 mod context;
 mod create;
 mod delete;
 mod describe;
+mod diff;
 mod emulator;
 mod flavors;
 mod follow;
 mod generated;
 mod get;
 mod list;
+mod manifests;
+mod plan;
 mod validate;
 mod wait;
 
@@ -38,6 +42,8 @@ pub fn run(command: CommandSettings, ctx: &Context) -> Result<ExitStatus, Error>
         CommandSettings::Validate(c) => c.run(ctx),
         CommandSettings::Get(c) => c.run(ctx),
         CommandSettings::Describe(c) => c.run(ctx),
+        CommandSettings::Diff(c) => c.run(ctx),
+        CommandSettings::Apply(c) => (*c).run(ctx),
         CommandSettings::Flavors(c) => c.run(ctx),
         CommandSettings::List(c) => c.run(ctx),
         CommandSettings::Wait(c) => c.run(ctx),

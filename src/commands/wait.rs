@@ -34,9 +34,11 @@ impl Command for WaitSettings {
                 .await;
             // The last state seen is the result, also when the wait failed.
             match (&waited.last, self.goal, &waited.result) {
-                (last, Goal::Deleted, Ok(())) => ctx
-                    .printer
-                    .deleted(&format!("pool {} deleted", self.name), last.as_ref())?,
+                (last, Goal::Deleted, Ok(())) => ctx.printer.deleted_all(
+                    &[format!("pool {} deleted", self.name)],
+                    last.as_slice(),
+                    false,
+                )?,
                 (Some(pool), _, _) => {
                     ctx.printer
                         .pools(std::slice::from_ref(pool), false, false)?

@@ -3,6 +3,7 @@
 //! terminal itself.
 
 mod describe;
+mod plan;
 pub mod pools;
 pub mod progress;
 mod report;
@@ -138,14 +139,21 @@ impl Printer {
         }
     }
 
-    /// The end of a delete: `text` for a person, or, as JSON or YAML, the
-    /// pool as last seen before it went (phase `Deleting`).
-    pub fn deleted(&self, text: &str, last: Option<&Fetched>) -> Result<(), Error> {
-        match (self.format, last) {
-            (Format::Json | Format::Yaml, Some(f)) => {
-                self.pools(std::slice::from_ref(f), false, false)
+    /// The end of a delete: a line per pool for a person, or, as JSON or
+    /// YAML, each pool as last seen before it went (one, or a List when
+    /// `several`).
+    pub fn deleted_all(
+        &self,
+        lines: &[String],
+        last: &[Fetched],
+        several: bool,
+    ) -> Result<(), Error> {
+        match self.format {
+            Format::Json | Format::Yaml if several || !last.is_empty() => {
+                self.pools(last, several, false)
             }
-            _ => self.result(text),
+            Format::Text if !lines.is_empty() => self.result(&self.safe(&lines.join("\n"))),
+            _ => Ok(()),
         }
     }
 
@@ -201,6 +209,23 @@ impl Printer {
                 };
                 self.value(&serde_json::json!({"pool": pool, "events": events}))
             }
+        }
+    }
+
+    /// `diff` and `apply --dry-run`: what apply does to each pool.
+    pub fn plans(
+        &self,
+        plans: &[crate::drift::Plan],
+        dry_run: bool,
+        show_secrets: bool,
+    ) -> Result<(), Error> {
+        match self.format {
+            Format::Text => {
+                let paint = |text: &str, code: &str| self.paint(text, code);
+                let safe = |text: &str| self.safe(text);
+                self.result(&plan::text(plans, dry_run, &safe, &paint))
+            }
+            _ => self.value(&plan::value(plans, dry_run, show_secrets)),
         }
     }
 

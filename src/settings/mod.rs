@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::{
-    Cli, Command, CreateArgs, DeleteArgs, DescribeArgs, FlavorType, FlavorsArgs, GetArgs,
-    GlobalArgs, IfExists as CliIfExists, ListArgs, ListStatus, OutputFormat, PoolFlags,
-    ValidateMode, WaitArgs, WaitFor,
+    ApplyArgs, Cli, Command, CreateArgs, DeleteArgs, DescribeArgs, DiffArgs, FlavorType,
+    FlavorsArgs, GetArgs, GlobalArgs, IfExists as CliIfExists, ListArgs, ListStatus, OutputFormat,
+    PoolFlags, ValidateMode, WaitArgs, WaitFor,
 };
 use crate::client::RetryPolicy;
 use crate::diagnostic::Severity;
@@ -138,6 +138,8 @@ pub enum CommandSettings {
     List(ListSettings),
     Wait(WaitSettings),
     Delete(DeleteSettings),
+    Diff(DiffSettings),
+    Apply(Box<ApplySettings>),
     Emulator(EmulatorSettings),
     Schema(SchemaSettings),
     Completions(CompletionsSettings),
@@ -216,12 +218,49 @@ pub struct WaitSettings {
     pub timeout: Duration,
 }
 
+/// Which pools `delete` deletes.
+#[derive(Debug)]
+// Made once per run; boxing the manifests' variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteTargets {
+    /// By `metadata.name` or name label, in the run's workspace.
+    Names(Vec<String>),
+    /// The pools these manifests describe, each in its own workspace.
+    Files {
+        files: Vec<PathBuf>,
+        overrides: Overrides,
+        unknown_fields: Severity,
+    },
+    /// Every pool with these labels, in the run's workspace.
+    Selector(String),
+}
+
 #[derive(Debug)]
 pub struct DeleteSettings {
-    pub name: String,
+    pub targets: DeleteTargets,
     pub workspace: String,
+    pub ignore_not_found: bool,
     pub wait: bool,
     pub wait_timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct DiffSettings {
+    pub files: Vec<PathBuf>,
+    pub overrides: Overrides,
+    pub unknown_fields: Severity,
+}
+
+#[derive(Debug)]
+pub struct ApplySettings {
+    pub files: Vec<PathBuf>,
+    pub overrides: Overrides,
+    pub dry_run: bool,
+    pub wait: bool,
+    pub wait_timeout: Duration,
+    pub unknown_fields: Severity,
+    pub preflight: bool,
+    pub show_secrets: bool,
 }
 
 #[derive(Debug)]
@@ -532,18 +571,75 @@ pub fn resolve(
             remote(true)?,
         ),
         Command::Delete(DeleteArgs {
-            name,
+            names,
+            files,
+            label_selector,
+            ignore_not_found,
             wait,
             wait_timeout,
+        }) => {
+            let targets = match (names.is_empty(), files.is_empty(), label_selector) {
+                (false, _, _) => DeleteTargets::Names(names),
+                (_, false, _) => DeleteTargets::Files {
+                    files,
+                    overrides: overrides(PoolFlags::default(), workspace_given.clone()),
+                    unknown_fields: Severity::Warning,
+                },
+                (_, _, Some(selector)) if !selector.trim().is_empty() => {
+                    DeleteTargets::Selector(selector.trim().to_string())
+                }
+                _ => return Err(Error::usage_hint(
+                    "delete -l needs a selector that is not empty",
+                    "e.g. poolctl delete -l ci.run=42; an empty selector would match every pool",
+                )),
+            };
+            (
+                CommandSettings::Delete(DeleteSettings {
+                    targets,
+                    workspace,
+                    ignore_not_found,
+                    wait,
+                    wait_timeout,
+                }),
+                remote(true)?,
+            )
+        }
+        Command::Diff(DiffArgs {
+            files,
+            pool,
+            validate,
         }) => (
-            CommandSettings::Delete(DeleteSettings {
-                name,
-                workspace,
-                wait,
-                wait_timeout,
+            CommandSettings::Diff(DiffSettings {
+                files,
+                overrides: overrides(pool, workspace_given),
+                unknown_fields: unknown_fields(validate),
             }),
             remote(true)?,
         ),
+        Command::Apply(a) => {
+            let ApplyArgs {
+                files,
+                pool,
+                dry_run,
+                wait,
+                wait_timeout,
+                validate,
+                no_preflight,
+                show_secrets,
+            } = a;
+            let apply = ApplySettings {
+                files,
+                overrides: overrides(pool, workspace_given),
+                dry_run,
+                wait,
+                wait_timeout,
+                unknown_fields: unknown_fields(validate),
+                preflight: !no_preflight,
+                show_secrets,
+            };
+            // A dry run reads the live pools: it talks to the service.
+            (CommandSettings::Apply(Box::new(apply)), remote(true)?)
+        }
         Command::Emulator(a) => {
             let faults = Faults::parse(a.faults.as_deref().unwrap_or("")).map_err(|e| {
                 Error::usage_hint(e, "see docs/emulator.md for the --faults grammar")
