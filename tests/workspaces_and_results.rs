@@ -93,8 +93,7 @@ fn the_same_name_in_two_workspaces_is_two_pools() {
         .args(["--if-exists", "reuse"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("differs from the request: spec.resources"),
+        r.stderr.contains("differs from the request, and is reused as it is: spec.resources[modelarts.vm.cpu.8ud].count is 1, the request says 3"),
         "{}",
         r.stderr
     );

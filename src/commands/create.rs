@@ -261,14 +261,24 @@ pub(super) async fn submit(
             f.pool.name().unwrap_or("?"),
             f.pool.phase().unwrap_or("no phase yet")
         ));
-        let differences = f.pool.differences(&job.request);
-        if !differences.is_empty() {
+        // Reused as it is: never changed here, but the difference is said,
+        // as `diff` computes it.
+        let wanted = serde_json::to_value(&job.request).unwrap_or_default();
+        let drifts = crate::drift::drift(&wanted, &f.raw);
+        if !drifts.is_empty() {
             printer.warning(&format!(
-                "pool {} differs from the request: {}",
+                "pool {} differs from the request, and is reused as it is: {}; \
+                 `poolctl diff` shows it, `poolctl apply` changes what can change in place",
                 job.display,
-                differences
+                drifts
                     .iter()
-                    .map(ToString::to_string)
+                    .map(|d| format!(
+                        "{} is {}, the request says {}{}",
+                        d.path,
+                        crate::drift::shown(d.live.as_ref()),
+                        crate::drift::shown(d.wanted.as_ref()),
+                        if d.in_place() { "" } else { " (needs a new pool)" }
+                    ))
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
