@@ -26,13 +26,25 @@
 //!     flavor under `status.resources.abnormal`;
 //!   - an `os.modelarts/name` label starting with `slow-`: `P` is ten times
 //!     `--provision-time` (fixed when the pool is created).
+//! - **Scales** (a PATCH that changes `spec.resources`, `patch`): from the
+//!   nodes there at the PATCH (`Scale::from`) to its counts (`Scale::to`),
+//!   over `P` from the PATCH. The `n` nodes a flavor gains come one by one
+//!   (node `i` at `P·i/n`, under `status.resources.creating` until then),
+//!   the `n` it loses leave the same way (under `deleting` until they
+//!   leave, and still `available`); the phase stays `Running`. A scale
+//!   that adds nodes of a flavor sold out in every zone its entry may use
+//!   never gets them: at `P/2` the pool turns `ScalingFailed`, and nothing
+//!   moves after. A later PATCH starts from the nodes there at that moment;
+//!   the scale it overtakes never ends. The creation's part of the story is
+//!   read from the first scale's `from` (the pool was whole then), never
+//!   from a spec that a PATCH has changed since.
 //! - **Delete**: `Deleting` for the pool's delete time, then gone (404).
 //!   Nothing else happens to a pool once it is deleted.
 
 use serde_json::{json, Map, Value};
 
 use super::flavors;
-use super::state::{FlavorCount, StoredPool};
+use super::state::{FlavorCount, Scale, SoldOut, StoredPool};
 use crate::model::phase;
 use crate::time::rfc3339_from_unix;
 
@@ -115,15 +127,14 @@ pub fn paid_at(pool: &StoredPool) -> Option<u64> {
 /// A flavor the pool can get no node of: sold out in every zone it may use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
-    /// Index in `pool.resources`.
-    pub index: usize,
+    pub flavor: String,
     pub azs: Vec<String>,
 }
 
-/// The zones a resource of the pool may use: its `azs` entries with a
-/// count above 0, else every zone of the region.
-fn usable_azs(pool: &StoredPool, flavor: &str, region: &str) -> Vec<String> {
-    let spec_resource = pool.object["spec"]["resources"]
+/// The zones the resource of `flavor` in `spec` may use: its `azs`
+/// entries with a count above 0, else every zone of the region.
+fn usable_azs(spec: &Value, flavor: &str, region: &str) -> Vec<String> {
+    let spec_resource = spec["resources"]
         .as_array()
         .and_then(|rs| rs.iter().find(|r| r["flavor"].as_str() == Some(flavor)));
     let named: Vec<String> = spec_resource
@@ -144,22 +155,39 @@ fn usable_azs(pool: &StoredPool, flavor: &str, region: &str) -> Vec<String> {
     }
 }
 
-/// The flavors of the pool that are sold out everywhere it may take them
-/// from. A flavor not in the catalogue (a pool from an older state file)
-/// is never sold out; a Logical pool takes no capacity.
+/// The zones `flavor` is sold out in, when it is sold out in every zone
+/// its entry of `spec` may use. A flavor not in the catalogue (a pool from
+/// an older state file) is never sold out.
+fn sold_out_everywhere(spec: &Value, flavor: &str, region: &str) -> Option<Vec<String>> {
+    let known = flavors::find(flavor)?;
+    let azs = usable_azs(spec, flavor, region);
+    azs.iter()
+        .all(|az| known.sold_out_in(region, az))
+        .then_some(azs)
+}
+
+/// The node counts the pool was created with. Before any scale, its
+/// resources; after one, what its first scale started from: a pool is
+/// scaled only once its creation has ended with every node there.
+pub fn created_resources(pool: &StoredPool) -> &[FlavorCount] {
+    pool.scales.first().map_or(&pool.resources, |s| &s.from)
+}
+
+/// The flavors of the pool's creation that are sold out everywhere it may
+/// take them from. A Logical pool takes no capacity; a pool that has been
+/// scaled was created whole.
 pub fn blocked(pool: &StoredPool, region: &str) -> Vec<Blocked> {
-    if pool.pool_type == "Logical" {
+    if pool.pool_type == "Logical" || !pool.scales.is_empty() {
         return Vec::new();
     }
     pool.resources
         .iter()
-        .enumerate()
-        .filter_map(|(index, r)| {
-            let flavor = flavors::find(&r.flavor)?;
-            let azs = usable_azs(pool, &r.flavor, region);
-            azs.iter()
-                .all(|az| flavor.sold_out_in(region, az))
-                .then_some(Blocked { index, azs })
+        .filter_map(|r| {
+            let azs = sold_out_everywhere(&pool.object["spec"], &r.flavor, region)?;
+            Some(Blocked {
+                flavor: r.flavor.clone(),
+                azs,
+            })
         })
         .collect()
 }
@@ -202,6 +230,9 @@ fn abnormal_message(count: u64, flavor: &str) -> String {
 }
 
 pub fn snapshot(pool: &StoredPool, region: &str, now_ms: u64) -> Snapshot {
+    if let Some(scale) = pool.scales.last() {
+        return scaled_snapshot(pool, scale, now_ms);
+    }
     let logical = pool.pool_type == "Logical";
     if pool.deleted_ms.is_some() {
         let mut s = Snapshot::new(phase::DELETING);
@@ -234,7 +265,7 @@ pub fn snapshot(pool: &StoredPool, region: &str, now_ms: u64) -> Snapshot {
 
     let mut s = if let (true, Some(b)) = (failed, blocked.first()) {
         let mut s = Snapshot::new(phase::CREATION_FAILED);
-        s.message = Some(sold_out_message(&pool.resources[b.index].flavor, &b.azs));
+        s.message = Some(sold_out_message(&b.flavor, &b.azs));
         s
     } else if t >= total {
         match abnormal {
@@ -255,7 +286,7 @@ pub fn snapshot(pool: &StoredPool, region: &str, now_ms: u64) -> Snapshot {
 
     if !logical {
         for (i, r) in pool.resources.iter().enumerate() {
-            let up = if blocked.iter().any(|b| b.index == i) {
+            let up = if blocked.iter().any(|b| b.flavor == r.flavor) {
                 0
             } else {
                 nodes_up(r.count, t, total)
@@ -271,6 +302,220 @@ pub fn snapshot(pool: &StoredPool, region: &str, now_ms: u64) -> Snapshot {
         }
     }
     s
+}
+
+// ------------------------------------------------------------------ scales
+
+/// One flavor of a scale at some moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FlavorAt<'a> {
+    flavor: &'a str,
+    /// Nodes there: available (or abnormal), nodes still leaving included.
+    present: u64,
+    /// Added nodes still to come.
+    creating: u64,
+    /// Removed nodes still to leave (counted in `present` too).
+    deleting: u64,
+}
+
+fn count_of(list: &[FlavorCount], flavor: &str) -> u64 {
+    list.iter()
+        .find(|r| r.flavor == flavor)
+        .map_or(0, |r| r.count)
+}
+
+/// The flavors of a scale: those it asks for, in their order, then those it
+/// removes altogether.
+fn scale_flavors(scale: &Scale) -> impl Iterator<Item = &str> {
+    let asked = scale.to.iter().map(|r| r.flavor.as_str());
+    let dropped = scale
+        .from
+        .iter()
+        .map(|r| r.flavor.as_str())
+        .filter(|f| scale.to.iter().all(|r| r.flavor != *f));
+    asked.chain(dropped)
+}
+
+/// Whether the scale fails (it adds nodes of a sold-out flavor), and when:
+/// `P/2` after it started.
+fn scale_fail_after(pool: &StoredPool, scale: &Scale) -> Option<u64> {
+    (!scale.sold_out.is_empty()).then_some(pool.provision_ms / 2)
+}
+
+/// Each flavor of `scale`, `elapsed` after it started, and whether it has
+/// failed by then. Over the provision time `P`, the `n` nodes a flavor
+/// gains come one by one (node `i` at `P·i/n`), and the `n` it loses leave
+/// the same way. A failed scale stops at `P/2`: the added nodes of a
+/// sold-out flavor never come, and nothing else moves after that.
+fn scale_at<'a>(pool: &StoredPool, scale: &'a Scale, elapsed: u64) -> (bool, Vec<FlavorAt<'a>>) {
+    let total = pool.provision_ms;
+    let fail_after = scale_fail_after(pool, scale);
+    let failed = fail_after.is_some_and(|f| elapsed >= f);
+    let t = match fail_after {
+        Some(f) if failed => f,
+        _ => elapsed,
+    };
+    let at = scale_flavors(scale)
+        .map(|flavor| {
+            let (from, to) = (count_of(&scale.from, flavor), count_of(&scale.to, flavor));
+            let sold_out = scale.sold_out.iter().any(|b| b.flavor == flavor);
+            let mut f = FlavorAt {
+                flavor,
+                present: from,
+                creating: 0,
+                deleting: 0,
+            };
+            if to >= from {
+                let up = if sold_out {
+                    0
+                } else {
+                    nodes_up(to - from, t, total)
+                };
+                f.present = from + up;
+                f.creating = if failed { 0 } else { to - from - up };
+            } else {
+                let gone = nodes_up(from - to, t, total);
+                f.present = from - gone;
+                f.deleting = if failed { 0 } else { from - to - gone };
+            }
+            f
+        })
+        .collect();
+    (failed, at)
+}
+
+fn scaling_failed_message(b: &SoldOut) -> String {
+    format!(
+        "scaling failed: flavor {} is sold out in {}",
+        b.flavor,
+        b.azs.join(", ")
+    )
+}
+
+/// The flavor whose nodes an `abnormal-` pool shows as abnormal: the first
+/// it was created with.
+fn abnormal_flavor(pool: &StoredPool) -> Option<&str> {
+    turns_abnormal(pool)
+        .then(|| created_resources(pool).first())
+        .flatten()
+        .map(|r| r.flavor.as_str())
+}
+
+/// The status of a pool that has been scaled, from its last scale: `Running`
+/// while nodes come and go, `ScalingFailed` once a scale that cannot get its
+/// nodes gives up, `Abnormal` for an `abnormal-` pool while nodes of its
+/// first flavor are there.
+fn scaled_snapshot(pool: &StoredPool, scale: &Scale, now_ms: u64) -> Snapshot {
+    let logical = pool.pool_type == "Logical";
+    if let Some(deleted) = pool.deleted_ms {
+        let mut s = Snapshot::new(phase::DELETING);
+        if !logical {
+            let (_, at) = scale_at(pool, scale, deleted.saturating_sub(scale.at_ms));
+            for f in at {
+                push(&mut s.deleting, f.flavor, f.present);
+            }
+        }
+        return s;
+    }
+    let (failed, at) = scale_at(pool, scale, now_ms.saturating_sub(scale.at_ms));
+    let abnormal = abnormal_flavor(pool);
+    let abnormal_nodes = at
+        .iter()
+        .find(|f| Some(f.flavor) == abnormal)
+        .map_or(0, |f| f.present);
+    let mut s = match (failed, scale.sold_out.first(), abnormal) {
+        (true, Some(b), _) => {
+            let mut s = Snapshot::new(phase::SCALING_FAILED);
+            s.message = Some(scaling_failed_message(b));
+            s
+        }
+        (_, _, Some(flavor)) if abnormal_nodes > 0 => {
+            let mut s = Snapshot::new(phase::ABNORMAL);
+            s.message = Some(abnormal_message(abnormal_nodes, flavor));
+            s
+        }
+        _ => Snapshot::new(phase::RUNNING),
+    };
+    if !logical {
+        for f in at {
+            if Some(f.flavor) == abnormal {
+                push(&mut s.abnormal, f.flavor, f.present);
+            } else {
+                push(&mut s.available, f.flavor, f.present);
+            }
+            push(&mut s.creating, f.flavor, f.creating);
+            push(&mut s.deleting, f.flavor, f.deleting);
+        }
+    }
+    s
+}
+
+/// The nodes of each flavor the pool has at `now_ms` (available or
+/// abnormal; nodes still leaving included, nodes still coming not): where
+/// a scale that starts then starts from.
+pub fn present(pool: &StoredPool, region: &str, now_ms: u64) -> Vec<FlavorCount> {
+    let s = snapshot(pool, region, now_ms);
+    let mut out: Vec<FlavorCount> = Vec::new();
+    for r in s.available.iter().chain(&s.abnormal) {
+        match out.iter_mut().find(|o| o.flavor == r.flavor) {
+            Some(o) => o.count += r.count,
+            None => out.push(r.clone()),
+        }
+    }
+    // In the order of the pool's resources, then the others.
+    let order = |f: &str| {
+        pool.resources
+            .iter()
+            .position(|r| r.flavor == f)
+            .unwrap_or(usize::MAX)
+    };
+    out.sort_by_key(|r| order(&r.flavor));
+    out
+}
+
+/// The scale a PATCH at `now_ms` starts, from the nodes the pool has then
+/// to the counts `to` of the patched `spec`. A flavor it adds nodes of that
+/// is sold out in every zone its entry of `spec` may use (the rule of
+/// creation) never gets them. A Logical pool takes no capacity.
+pub fn start_scale(
+    pool: &StoredPool,
+    to: Vec<FlavorCount>,
+    spec: &Value,
+    region: &str,
+    now_ms: u64,
+) -> Scale {
+    let from = present(pool, region, now_ms);
+    let sold_out = if pool.pool_type == "Logical" {
+        Vec::new()
+    } else {
+        to.iter()
+            .filter(|r| r.count > count_of(&from, &r.flavor))
+            .filter_map(|r| {
+                let azs = sold_out_everywhere(spec, &r.flavor, region)?;
+                Some(SoldOut {
+                    flavor: r.flavor.clone(),
+                    azs,
+                })
+            })
+            .collect()
+    };
+    Scale {
+        at_ms: now_ms,
+        from,
+        to,
+        sold_out,
+    }
+}
+
+/// `F 2 → 3, G 1 → 0`: the flavors whose count the scale changes.
+fn scale_changes(scale: &Scale) -> String {
+    scale_flavors(scale)
+        .filter_map(|f| {
+            let (from, to) = (count_of(&scale.from, f), count_of(&scale.to, f));
+            (from != to).then(|| format!("{f} {from} \u{2192} {to}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One event of a pool, as `GET .../events` lists it.
@@ -346,7 +591,7 @@ pub fn events(pool: &StoredPool, region: &str, now_ms: u64) -> Vec<Event> {
                     "FlavorSoldOut",
                     format!(
                         "flavor {} is sold out in {}; no node could be created",
-                        pool.resources[b.index].flavor,
+                        b.flavor,
                         b.azs.join(", ")
                     ),
                 ));
@@ -357,13 +602,13 @@ pub fn events(pool: &StoredPool, region: &str, now_ms: u64) -> Vec<Event> {
             start.saturating_add(total / 2),
             true,
             "PoolCreationFailed",
-            sold_out_message(&pool.resources[first.index].flavor, &first.azs),
+            sold_out_message(&first.flavor, &first.azs),
         );
     } else {
         let done = start.saturating_add(total);
         let abnormal = turns_abnormal(pool);
         if !logical {
-            for (i, r) in pool.resources.iter().enumerate() {
+            for (i, r) in created_resources(pool).iter().enumerate() {
                 if !(abnormal && i == 0) {
                     let message =
                         format!("{} node(s) of flavor {} are available", r.count, r.flavor);
@@ -371,7 +616,7 @@ pub fn events(pool: &StoredPool, region: &str, now_ms: u64) -> Vec<Event> {
                 }
             }
         }
-        match (abnormal, pool.resources.first()) {
+        match (abnormal, created_resources(pool).first()) {
             (true, Some(r)) => {
                 let message = abnormal_message(r.count, &r.flavor);
                 once(&mut all, done, true, "NodeAbnormal", message);
@@ -381,6 +626,44 @@ pub fn events(pool: &StoredPool, region: &str, now_ms: u64) -> Vec<Event> {
                 once(&mut all, done, false, "PoolRunning", message);
             }
         }
+    }
+    // Each scale's events, up to the next scale: a scale that a later PATCH
+    // overtook never ends.
+    for (k, scale) in pool.scales.iter().enumerate() {
+        let changes = scale_changes(scale);
+        if changes.is_empty() {
+            continue;
+        }
+        let end = pool
+            .scales
+            .get(k + 1)
+            .map_or(horizon, |n| n.at_ms.min(horizon));
+        let mut scale_events: Vec<Raw> = Vec::new();
+        let message = format!("scaling pool {label}: {changes}");
+        once(
+            &mut scale_events,
+            scale.at_ms,
+            false,
+            "PoolScaling",
+            message,
+        );
+        match (scale_fail_after(pool, scale), scale.sold_out.first()) {
+            (Some(after), Some(b)) => once(
+                &mut scale_events,
+                scale.at_ms.saturating_add(after),
+                true,
+                "ScalingFailed",
+                scaling_failed_message(b),
+            ),
+            _ => once(
+                &mut scale_events,
+                scale.at_ms.saturating_add(total),
+                false,
+                "PoolScaled",
+                format!("pool {label} is scaled: {changes}"),
+            ),
+        }
+        all.extend(scale_events.into_iter().filter(|e| e.0 <= end));
     }
     // The lifecycle's events up to the delete; then the delete.
     all.retain(|e| e.0 <= horizon);
@@ -458,7 +741,7 @@ pub fn status_json(pool: &StoredPool, region: &str, now_ms: u64) -> Value {
     }
     status.insert("resources".into(), Value::Object(resources));
     let scope_state = match s.phase {
-        phase::RUNNING | phase::ABNORMAL => "Enabled",
+        phase::RUNNING | phase::ABNORMAL | phase::SCALING_FAILED => "Enabled",
         phase::CREATION_FAILED => "EnableFailed",
         phase::DELETING => "Disabling",
         _ => "Enabling",
@@ -519,6 +802,7 @@ mod tests {
             deleted_ms: None,
             delete_ms: 250,
             paid_ms: None,
+            scales: Vec::new(),
             object: json!({"metadata": {"name": "pool-a-0123", "labels": {}, "annotations": {}},
                            "spec": {"resources": resources}}),
         }
@@ -661,7 +945,7 @@ mod tests {
         assert_eq!(
             blocked(&p, REGION),
             vec![Blocked {
-                index: 0,
+                flavor: CPU16.into(),
                 azs: vec!["r-1a".into()]
             }]
         );
@@ -728,6 +1012,290 @@ mod tests {
         let mut old = p.clone();
         old.object["metadata"]["annotations"] = json!({BILLING_MODE: "1"});
         assert_eq!(snapshot(&old, REGION, 10_000).phase, "Creating");
+    }
+
+    /// A pool running since 11_000, patched at 20_000 to `to` (counts of
+    /// `spec` as given).
+    fn scaled(p: &StoredPool, spec: Value, to: &[(&str, u64)], at: u64) -> StoredPool {
+        let to: Vec<FlavorCount> = to
+            .iter()
+            .map(|(f, c)| FlavorCount {
+                flavor: f.to_string(),
+                count: *c,
+            })
+            .collect();
+        let mut q = p.clone();
+        let scale = start_scale(p, to.clone(), &spec, REGION, at);
+        q.scales.push(scale);
+        q.resources = to;
+        q.object["spec"] = spec;
+        q
+    }
+
+    #[test]
+    fn a_scale_up_walks_nodes_in_one_by_one_and_stays_running() {
+        let p = pool("Dedicate", &[(CPU, 2)]);
+        let spec = json!({"resources": [{"flavor": CPU, "count": 4}, {"flavor": GPU, "count": 1}]});
+        let q = scaled(&p, spec, &[(CPU, 4), (GPU, 1)], 20_000);
+        assert_eq!(q.scales[0].from, p.resources);
+        assert!(q.scales[0].sold_out.is_empty());
+        let at = |ms: u64| snapshot(&q, REGION, 20_000 + ms);
+        let start = at(0);
+        assert_eq!(start.phase, "Running");
+        assert_eq!(counts(&start.available), vec![(CPU.into(), 2)]);
+        assert_eq!(
+            counts(&start.creating),
+            vec![(CPU.into(), 2), (GPU.into(), 1)]
+        );
+        // Node i of the 2 added at P·i/2.
+        let half = at(500);
+        assert_eq!(half.phase, "Running");
+        assert_eq!(counts(&half.available), vec![(CPU.into(), 3)]);
+        assert_eq!(
+            counts(&half.creating),
+            vec![(CPU.into(), 1), (GPU.into(), 1)]
+        );
+        let done = at(1_000);
+        assert_eq!(
+            counts(&done.available),
+            vec![(CPU.into(), 4), (GPU.into(), 1)]
+        );
+        assert!(done.creating.is_empty() && done.deleting.is_empty());
+        // The creation's events keep the counts it had.
+        assert_eq!(
+            events(&q, REGION, 20_999)
+                .iter()
+                .map(|e| (e.reason, e.message.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("PoolCreating", "creating pool pool-a"),
+                (
+                    "NodesAvailable",
+                    "2 node(s) of flavor modelarts.vm.cpu.8ud are available"
+                ),
+                ("PoolRunning", "pool pool-a is running"),
+                (
+                    "PoolScaling",
+                    "scaling pool pool-a: modelarts.vm.cpu.8ud 2 \u{2192} 4, modelarts.vm.gpu.t4u8 0 \u{2192} 1"
+                ),
+            ]
+        );
+        let end = events(&q, REGION, 21_000);
+        let last = end.last().unwrap();
+        assert_eq!(
+            (last.reason, last.warning, last.n),
+            ("PoolScaled", false, 5)
+        );
+        assert_eq!(
+            last.message,
+            "pool pool-a is scaled: modelarts.vm.cpu.8ud 2 \u{2192} 4, modelarts.vm.gpu.t4u8 0 \u{2192} 1"
+        );
+    }
+
+    #[test]
+    fn a_scale_down_shows_the_nodes_leaving() {
+        let p = pool("Dedicate", &[(CPU, 4), (GPU, 1)]);
+        let spec = json!({"resources": [{"flavor": CPU, "count": 2}]});
+        let q = scaled(&p, spec, &[(CPU, 2)], 20_000);
+        let at = |ms: u64| snapshot(&q, REGION, 20_000 + ms);
+        let start = at(0);
+        assert_eq!(start.phase, "Running");
+        assert_eq!(
+            counts(&start.available),
+            vec![(CPU.into(), 4), (GPU.into(), 1)]
+        );
+        assert_eq!(
+            counts(&start.deleting),
+            vec![(CPU.into(), 2), (GPU.into(), 1)]
+        );
+        // Node i of the n removed leaves at P·i/n: the one GPU node at P.
+        let half = at(500);
+        assert_eq!(
+            counts(&half.available),
+            vec![(CPU.into(), 3), (GPU.into(), 1)]
+        );
+        assert_eq!(
+            counts(&half.deleting),
+            vec![(CPU.into(), 1), (GPU.into(), 1)]
+        );
+        let done = at(1_000);
+        assert_eq!(counts(&done.available), vec![(CPU.into(), 2)]);
+        assert!(done.deleting.is_empty());
+        // Deleted mid-scale: the nodes there then are deleted.
+        let mut gone = q.clone();
+        gone.deleted_ms = Some(20_500);
+        let d = snapshot(&gone, REGION, 20_600);
+        assert_eq!(d.phase, "Deleting");
+        assert_eq!(counts(&d.deleting), vec![(CPU.into(), 3), (GPU.into(), 1)]);
+        assert_eq!(
+            reasons(&gone, 99_000).last(),
+            Some(&("PoolDeleting", 1)),
+            "no PoolScaled after the delete"
+        );
+        assert!(!reasons(&gone, 99_000).contains(&("PoolScaled", 1)));
+    }
+
+    #[test]
+    fn a_second_scale_starts_from_the_nodes_there() {
+        let p = pool("Dedicate", &[(CPU, 2)]);
+        let spec = |n: u64| json!({"resources": [{"flavor": CPU, "count": n}]});
+        let q = scaled(&p, spec(6), &[(CPU, 6)], 20_000);
+        // Half-way, 4 of 6 are there: the next scale goes from 4 to 3.
+        let r = scaled(&q, spec(3), &[(CPU, 3)], 20_500);
+        assert_eq!(r.scales[1].from[0].count, 4);
+        let s = snapshot(&r, REGION, 20_500);
+        assert_eq!(counts(&s.available), vec![(CPU.into(), 4)]);
+        assert_eq!(counts(&s.deleting), vec![(CPU.into(), 1)]);
+        assert!(s.creating.is_empty());
+        assert_eq!(
+            counts(&snapshot(&r, REGION, 21_500).available),
+            vec![(CPU.into(), 3)]
+        );
+        let scales: Vec<String> = events(&r, REGION, 99_000)
+            .iter()
+            .filter(|e| e.reason.starts_with("PoolScal"))
+            .map(|e| format!("{} {}", e.reason, e.message))
+            .collect();
+        assert_eq!(
+            scales,
+            [
+                "PoolScaling scaling pool pool-a: modelarts.vm.cpu.8ud 2 \u{2192} 6",
+                "PoolScaling scaling pool pool-a: modelarts.vm.cpu.8ud 4 \u{2192} 3",
+                "PoolScaled pool pool-a is scaled: modelarts.vm.cpu.8ud 4 \u{2192} 3",
+            ],
+            "the overtaken scale never ends"
+        );
+    }
+
+    #[test]
+    fn a_scale_onto_a_sold_out_flavor_fails_at_half_time() {
+        let p = pool("Dedicate", &[(CPU, 2)]);
+        let spec =
+            json!({"resources": [{"flavor": CPU, "count": 4}, {"flavor": V100, "count": 1}]});
+        let q = scaled(&p, spec, &[(CPU, 4), (V100, 1)], 20_000);
+        assert_eq!(
+            q.scales[0].sold_out,
+            [SoldOut {
+                flavor: V100.into(),
+                azs: vec!["r-1a".into(), "r-1b".into()]
+            }]
+        );
+        let before = snapshot(&q, REGION, 20_499);
+        assert_eq!(before.phase, "Running");
+        assert_eq!(
+            counts(&before.creating),
+            vec![(CPU.into(), 2), (V100.into(), 1)]
+        );
+        let failed = snapshot(&q, REGION, 20_500);
+        assert_eq!(failed.phase, "ScalingFailed");
+        assert_eq!(
+            failed.message.as_deref(),
+            Some("scaling failed: flavor modelarts.vm.gpu.v100 is sold out in r-1a, r-1b")
+        );
+        // The nodes that came by then stay; nothing moves after.
+        assert_eq!(counts(&failed.available), vec![(CPU.into(), 3)]);
+        assert!(failed.creating.is_empty());
+        assert_eq!(snapshot(&q, REGION, 99_000), failed);
+        assert_eq!(
+            status_json(&q, REGION, 99_000)["scope"][0]["state"],
+            "Enabled"
+        );
+        let e = events(&q, REGION, 99_000);
+        let last = e.last().unwrap();
+        assert_eq!((last.reason, last.warning), ("ScalingFailed", true));
+        assert_eq!(last.message, failed.message.unwrap());
+        assert_eq!(last.first_ms, 20_500);
+        assert!(!e.iter().any(|e| e.reason == "PoolScaled"));
+        // Patched again, down to what is there: running at once.
+        let r = scaled(
+            &q,
+            json!({"resources": [{"flavor": CPU, "count": 3}]}),
+            &[(CPU, 3)],
+            30_000,
+        );
+        assert_eq!(
+            r.scales[1].from,
+            vec![FlavorCount {
+                flavor: CPU.into(),
+                count: 3
+            }]
+        );
+        assert!(r.scales[1].sold_out.is_empty());
+        let s = snapshot(&r, REGION, 30_000);
+        assert_eq!(s.phase, "Running");
+        assert_eq!(counts(&s.available), vec![(CPU.into(), 3)]);
+        assert!(s.creating.is_empty() && s.deleting.is_empty());
+        // No change in counts: no scale events.
+        assert_eq!(
+            events(&r, REGION, 99_000).last().map(|e| e.reason),
+            Some("ScalingFailed")
+        );
+        // Only the zones the entry may use count: zone b has the 16u64.
+        let zoned = json!({"resources": [{"flavor": CPU16, "count": 1,
+            "azs": [{"az": "r-1a", "count": 1}]}]});
+        let z = scaled(&p, zoned, &[(CPU16, 1)], 20_000);
+        assert_eq!(z.scales[0].sold_out[0].azs, ["r-1a"]);
+        let anywhere = scaled(
+            &p,
+            json!({"resources": [{"flavor": CPU16, "count": 1}]}),
+            &[(CPU16, 1)],
+            20_000,
+        );
+        assert!(anywhere.scales[0].sold_out.is_empty());
+        // Removing nodes of a sold-out flavor is fine.
+        let mut old = pool("Dedicate", &[(V100, 2)]);
+        old.scales = vec![Scale {
+            at_ms: 11_000,
+            from: old.resources.clone(),
+            to: old.resources.clone(),
+            sold_out: vec![],
+        }];
+        let down = scaled(
+            &old,
+            json!({"resources": [{"flavor": V100, "count": 1}]}),
+            &[(V100, 1)],
+            20_000,
+        );
+        assert!(down.scales[1].sold_out.is_empty());
+    }
+
+    #[test]
+    fn an_abnormal_pool_stays_abnormal_while_its_first_flavor_is_there() {
+        let mut p = pool("Dedicate", &[(GPU, 2), (CPU, 1)]);
+        p.label = "abnormal-pool".into();
+        let spec = json!({"resources": [{"flavor": GPU, "count": 3}, {"flavor": CPU, "count": 1}]});
+        let q = scaled(&p, spec, &[(GPU, 3), (CPU, 1)], 20_000);
+        assert_eq!(q.scales[0].from, p.resources, "abnormal nodes are there");
+        let s = snapshot(&q, REGION, 21_000);
+        assert_eq!(s.phase, "Abnormal");
+        assert_eq!(counts(&s.abnormal), vec![(GPU.into(), 3)]);
+        assert_eq!(counts(&s.available), vec![(CPU.into(), 1)]);
+        assert_eq!(
+            s.message.as_deref(),
+            Some("3 node(s) of flavor modelarts.vm.gpu.t4u8 failed the health check")
+        );
+        let r = scaled(
+            &q,
+            json!({"resources": [{"flavor": CPU, "count": 1}]}),
+            &[(CPU, 1)],
+            30_000,
+        );
+        assert_eq!(snapshot(&r, REGION, 30_999).phase, "Abnormal");
+        assert_eq!(snapshot(&r, REGION, 31_000).phase, "Running");
+    }
+
+    #[test]
+    fn logical_pools_scale_without_node_counts() {
+        let p = pool("Logical", &[(V100, 1)]);
+        let q = scaled(
+            &p,
+            json!({"resources": [{"flavor": V100, "count": 2}]}),
+            &[(V100, 2)],
+            20_000,
+        );
+        assert!(q.scales[0].sold_out.is_empty(), "no capacity taken");
+        assert_eq!(status_json(&q, REGION, 20_100)["resources"], json!({}));
+        assert_eq!(snapshot(&q, REGION, 20_100).phase, "Running");
     }
 
     #[test]

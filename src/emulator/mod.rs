@@ -12,6 +12,7 @@
 //! | `serve` | the accept loop: connection cap, timeouts, graceful shutdown |
 //! | `auth` | signature and token verification |
 //! | `pools` | server-side validation, the pool object, list filters |
+//! | `patch` | PATCH: the JSON merge patch, what changes in place, when |
 //! | `lifecycle` | phase, node counts and events as functions of time; failure triggers, orders |
 //! | `flavors` | the flavor catalogue and where each flavor is sold out |
 //! | `networks` | networks, derived from their names |
@@ -31,6 +32,7 @@ pub mod harness;
 mod lifecycle;
 mod networks;
 mod paging;
+mod patch;
 mod pools;
 mod reply;
 mod rng;
@@ -50,7 +52,8 @@ use tokio::task::JoinHandle;
 pub use faults::Faults;
 pub use lifecycle::{ABNORMAL_PREFIX, AUTO_PAY_DIVISOR, ORDER_ID, SLOW_PREFIX};
 pub use paging::MAX_LIMIT;
-pub use reply::ORDER_NOT_FOUND;
+pub use patch::MERGE_PATCH;
+pub use reply::{ORDER_NOT_FOUND, POOL_BUSY};
 pub use serve::{BODY_SHED_AFTER, SHUTDOWN_GRACE};
 pub use server::{ConnIo, ConnKill, ConnListener, BODY_FREE, MAX_BODY};
 pub use state::{MAX_STATE_BYTES, STATE_LOCK_SUFFIX};

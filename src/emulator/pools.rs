@@ -385,6 +385,7 @@ pub fn build(new: NewPool, ids: &mut SplitMix64, stamp: &Stamp<'_>) -> StoredPoo
         created_ms: stamp.now_ms,
         deleted_ms: None,
         paid_ms: None,
+        scales: Vec::new(),
         object,
     }
 }

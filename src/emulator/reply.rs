@@ -8,6 +8,11 @@ use serde_json::{json, Value};
 /// The code of the emulator's own 404 for an unknown order (the pay call).
 pub const ORDER_NOT_FOUND: &str = "EMU.0404";
 
+/// The code of the 409 for a PATCH of a pool that is not `Running`,
+/// `ScalingFailed` or `Abnormal`: the emulator's choice (the references
+/// name none), in the family of the pool codes (`ModelArts.50015xxx`).
+pub const POOL_BUSY: &str = "ModelArts.50015003";
+
 /// A refusal, with its HTTP status and the service's error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -50,6 +55,31 @@ impl ApiError {
             StatusCode::CONFLICT,
             "ModelArts.50015000",
             "Pool already exists.",
+        )
+    }
+
+    /// 409 [`POOL_BUSY`]: the pool `label` is `phase`, in which it cannot
+    /// be changed.
+    pub fn pool_busy(label: &str, phase: &str) -> Self {
+        use crate::model::phase as p;
+        let why = match phase {
+            p::CREATING | p::WAITING => "it can be changed once it is Running",
+            p::DELETING => "it cannot be changed any more",
+            _ => "it cannot be changed: delete it and create a new pool",
+        };
+        Self::new(
+            StatusCode::CONFLICT,
+            POOL_BUSY,
+            format!("pool {} is {phase}; {why}", shorten(label)),
+        )
+    }
+
+    /// 415, for a PATCH that is not a JSON merge patch.
+    pub fn unsupported_media_type(msg: String) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "ModelArts.50004000",
+            msg,
         )
     }
 

@@ -36,6 +36,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::auth::{self, Accepted, Received};
 use super::faults::{Action, Injector};
 use super::paging::Pager;
+use super::patch;
 use super::pools::{self, Stamp};
 use super::reply::{self, ApiError};
 use super::rng::SplitMix64;
@@ -86,7 +87,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v2/{project_id}/pools", get(list_pools).post(create_pool))
         .route(
             "/v2/{project_id}/pools/{pool_name}",
-            get(show_pool).delete(delete_pool),
+            get(show_pool).patch(patch_pool).delete(delete_pool),
         )
         .route("/v1/{project_id}/resourceflavors", get(list_flavors))
         .route("/v1/{project_id}/networks", get(list_networks))
@@ -402,6 +403,62 @@ async fn show_pool(
         Some(v) => Ok(reply::json(StatusCode::OK, &v)),
         None => Err(ApiError::pool_not_found(&name)),
     }
+}
+
+/// How many times a PATCH is worked out again when the pool changed while
+/// it was being worked out (another PATCH, a delete, a payment).
+const PATCH_TRIES: usize = 32;
+
+/// `PATCH .../pools/{pool_name}`: a JSON merge patch (see `patch`). It is
+/// worked out on the pool as read, outside the store's lock, and stored
+/// only if the pool is still the one it was worked out on; else again.
+async fn patch_pool(
+    State(app): State<Arc<App>>,
+    Path((project_id, name)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_project(&app, &project_id)?;
+    let content_type = headers.get(header::CONTENT_TYPE).map(HeaderValue::as_bytes);
+    if !patch::is_merge_patch(content_type) {
+        return Err(patch::unsupported(content_type));
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))?;
+    let region = &app.config.region;
+    for _ in 0..PATCH_TRIES {
+        let now = now_ms();
+        let current = app
+            .store
+            .read(now, |list| list.iter().find(|p| p.name == name).cloned());
+        let Some(current) = current else {
+            return Err(ApiError::pool_not_found(&name));
+        };
+        let Some(patched) = patch::apply(&current, &doc, region, now)? else {
+            return Ok(reply::json(
+                StatusCode::OK,
+                &pools::view(&current, region, now),
+            ));
+        };
+        let view = pools::view(&patched, region, now);
+        let stored = app
+            .store
+            .update(now, |list| match list.iter_mut().find(|p| p.name == name) {
+                Some(p) if Arc::ptr_eq(p, &current) => {
+                    *p = Arc::new(patched);
+                    (true, true)
+                }
+                _ => (false, false),
+            })
+            .await
+            .map_err(io_failure)?;
+        if stored {
+            return Ok(reply::json(StatusCode::OK, &view));
+        }
+    }
+    Err(ApiError::internal(
+        "Internal error: the pool kept changing while the patch was applied",
+    ))
 }
 
 async fn list_pools(

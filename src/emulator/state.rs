@@ -94,8 +94,38 @@ pub struct StoredPool {
     /// state files written before orders.
     #[serde(default)]
     pub paid_ms: Option<u64>,
-    /// `kind`, `apiVersion`, `metadata`, `spec` as the create call answered them.
+    /// The scales of the pool, oldest first: one for each PATCH that changed
+    /// `spec.resources` (see `lifecycle`). Absent in state files written
+    /// before PATCH.
+    #[serde(default)]
+    pub scales: Vec<Scale>,
+    /// `kind`, `apiVersion`, `metadata`, `spec` as the create call answered
+    /// them, with every PATCH since applied.
     pub object: Value,
+}
+
+/// One scale of a pool: a PATCH that changed `spec.resources`. What the
+/// pool shows from then on is derived from it and the clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scale {
+    /// Unix milliseconds of the PATCH.
+    pub at_ms: u64,
+    /// The nodes of each flavor there when it came (available or abnormal,
+    /// nodes still leaving included, nodes still coming not).
+    pub from: Vec<FlavorCount>,
+    /// The node counts it asked for: `spec.resources` after it.
+    pub to: Vec<FlavorCount>,
+    /// The flavors whose added nodes never come: sold out in every zone
+    /// their entry may use, as it was then. Empty for a scale that succeeds.
+    #[serde(default)]
+    pub sold_out: Vec<SoldOut>,
+}
+
+/// A flavor a scale could not add nodes of, and the zones it tried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoldOut {
+    pub flavor: String,
+    pub azs: Vec<String>,
 }
 
 impl StoredPool {
@@ -287,6 +317,55 @@ fn check_pool(p: &StoredPool) -> Result<(), String> {
     ] {
         if !value.is_object() {
             return Err(format!("`{field}` must be an object, not {}", kind(value)));
+        }
+    }
+    check_scales(p)
+}
+
+/// What the lifecycle relies on in a pool's scales: in time order, each
+/// flavor once in `from` and `to`, a sold-out flavor one the scale added
+/// nodes of, and the last scale asking for the pool's `resources`.
+fn check_scales(p: &StoredPool) -> Result<(), String> {
+    let once = |list: &[FlavorCount], field: &str, i: usize| -> Result<(), String> {
+        let mut seen = HashSet::new();
+        for r in list {
+            if r.flavor.is_empty() {
+                return Err(format!("`scales[{i}].{field}` has a flavor with no name"));
+            }
+            if !seen.insert(r.flavor.as_str()) {
+                return Err(format!(
+                    "`scales[{i}].{field}` has flavor `{}` twice",
+                    super::reply::shorten(&r.flavor).escape_debug()
+                ));
+            }
+        }
+        Ok(())
+    };
+    let count = |list: &[FlavorCount], flavor: &str| {
+        list.iter()
+            .find(|r| r.flavor == flavor)
+            .map_or(0, |r| r.count)
+    };
+    for (i, s) in p.scales.iter().enumerate() {
+        once(&s.from, "from", i)?;
+        once(&s.to, "to", i)?;
+        if i > 0 && s.at_ms < p.scales[i - 1].at_ms {
+            return Err(format!(
+                "`scales[{i}].at_ms` is before the scale listed before it"
+            ));
+        }
+        for b in &s.sold_out {
+            if count(&s.to, &b.flavor) <= count(&s.from, &b.flavor) {
+                return Err(format!(
+                    "`scales[{i}].sold_out` names flavor `{}`, which the scale adds no node of",
+                    super::reply::shorten(&b.flavor).escape_debug()
+                ));
+            }
+        }
+    }
+    if let Some(last) = p.scales.last() {
+        if last.to != p.resources {
+            return Err("the last of `scales` must ask for the pool's `resources` (`to`)".into());
         }
     }
     Ok(())
@@ -711,6 +790,7 @@ mod tests {
             deleted_ms: None,
             delete_ms: 200,
             paid_ms: None,
+            scales: Vec::new(),
             object: serde_json::json!({
                 "kind": "Pool", "apiVersion": "v2",
                 "metadata": {"name": name, "labels": {}}, "spec": {}
@@ -904,9 +984,11 @@ mod tests {
                 .read(0, |p| p.len()),
             1
         );
-        // A file written before orders has no `paid_ms`: it still loads.
+        // A file written before orders has no `paid_ms`, one written
+        // before PATCH no `scales`: it still loads.
         let mut older = fixed.clone();
         older.as_object_mut().unwrap().remove("paid_ms");
+        older.as_object_mut().unwrap().remove("scales");
         write(vec![older]);
         let loaded = Store::open(Some(path.clone()), creds())
             .unwrap()
@@ -918,7 +1000,49 @@ mod tests {
         no_spec["object"]["spec"] = Value::Null;
         let mut missing = fixed.clone();
         missing.as_object_mut().unwrap().remove("created_ms");
+        let scale = |at: u64, from: u64, to: u64| {
+            serde_json::json!({"at_ms": at, "from": [{"flavor": "f", "count": from}],
+                               "to": [{"flavor": "f", "count": to}], "sold_out": []})
+        };
+        let with_scales = |scales: Vec<Value>| {
+            let mut p = fixed.clone();
+            p["scales"] = Value::Array(scales);
+            p
+        };
+        let scaled = with_scales(vec![scale(2_000, 1, 3), scale(3_000, 2, 1)]);
+        write(vec![scaled.clone()]);
+        let loaded = Store::open(Some(path.clone()), creds()).unwrap();
+        assert_eq!(loaded.read(0, |p| p[0].scales.len()), 2);
+        drop(loaded);
+        let mut twice = scale(2_000, 1, 1);
+        twice["to"] = serde_json::json!([{"flavor": "f", "count": 1}, {"flavor": "f", "count": 1}]);
+        let mut sold = scale(2_000, 3, 1);
+        sold["sold_out"] = serde_json::json!([{"flavor": "f", "azs": ["a"]}]);
+        let mut nameless = scale(2_000, 1, 1);
+        nameless["from"][0]["flavor"] = "".into();
+        let mut negative = scale(2_000, 1, 1);
+        negative["from"][0]["count"] = (-1).into();
         for (pools, expected) in [
+            (
+                vec![with_scales(vec![scale(2_000, 1, 2)])],
+                "pool 0 `pool-a-1`: the last of `scales` must ask for the pool's `resources` (`to`)",
+            ),
+            (
+                vec![with_scales(vec![scale(3_000, 1, 2), scale(2_000, 2, 1)])],
+                "`scales[1].at_ms` is before the scale listed before it",
+            ),
+            (vec![with_scales(vec![twice])], "`scales[0].to` has flavor `f` twice"),
+            (
+                vec![with_scales(vec![sold])],
+                "`scales[0].sold_out` names flavor `f`, which the scale adds no node of",
+            ),
+            (vec![with_scales(vec![nameless])], "`scales[0].from` has a flavor with no name"),
+            (vec![with_scales(vec![negative])], "pool 0 `pool-a-1`: invalid value: integer `-1`"),
+            (
+                vec![with_scales(vec![Value::Null])],
+                "pool 0 `pool-a-1`: invalid type: null, expected struct Scale",
+            ),
+
             (vec![null_object], "pool 0 `pool-a-1`: `object` must be the pool object (kind, apiVersion, metadata, spec), not null"),
             (vec![renamed], "`object.metadata.name` must be the pool's `name`"),
             (vec![fixed.clone(), no_spec], "pool 1 `pool-a-1`: `object.spec` must be an object, not null"),
