@@ -874,7 +874,15 @@ impl Client {
         let what = format!("change pool {name}");
         let mut call = self.call(Method::PATCH, self.pool_path(Some(name))?, patch);
         call.content_type = MERGE_PATCH;
-        let reply = self.send_idempotent(&call, &what).await?;
+        let reply = self
+            .send_idempotent(&call, &what)
+            .await
+            .map_err(|e| match e {
+                // A conflict here is the pool's state (being created, scaled),
+                // not a name taken: a rejection, exit 3.
+                Error::AlreadyExists { what, api } => Error::Api { what, api },
+                other => other,
+            })?;
         let f = Fetched::from_body(&reply.body).map_err(|detail| Error::Unreadable {
             what: what.clone(),
             status: reply.status,

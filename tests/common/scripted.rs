@@ -21,6 +21,8 @@ pub enum Route {
     List,
     Show,
     Delete,
+    /// `PATCH /v2/{project}/pools/{name}`.
+    Patch,
     Iam,
     /// `GET /v1/{project}/resourceflavors`; unscripted: [`FLAVORS`].
     Flavors,
@@ -106,6 +108,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub query: String,
+    pub content_type: String,
+    pub body: String,
 }
 
 #[derive(Default)]
@@ -181,10 +185,23 @@ async fn handle(
     req: Request<Body>,
 ) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let query = req.uri().query().unwrap_or_default().to_string();
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = axum::body::to_bytes(req.into_body(), 64 << 20)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     script.seen.lock().unwrap().push(Seen {
         method: method.to_string(),
         path: path.clone(),
-        query: req.uri().query().unwrap_or_default().to_string(),
+        query,
+        content_type,
+        body,
     });
     let pools = format!("/v2/{PROJECT}/pools");
     let route = match (&method, path.as_str()) {
@@ -192,6 +209,7 @@ async fn handle(
         (&Method::GET, p) if p == pools => Some(Route::List),
         (&Method::GET, p) if p.starts_with(&pools) => Some(Route::Show),
         (&Method::DELETE, p) if p.starts_with(&pools) => Some(Route::Delete),
+        (&Method::PATCH, p) if p.starts_with(&pools) => Some(Route::Patch),
         (&Method::GET, "/v3/projects") => Some(Route::Iam),
         (&Method::GET, p) if p == format!("/v1/{PROJECT}/resourceflavors") => Some(Route::Flavors),
         (&Method::GET, p) if p.starts_with(&format!("/v1/{PROJECT}/networks/")) => {
