@@ -225,6 +225,27 @@ put one_wall "$(median "$WORK/one.s")"
 put many_wall "$(median "$WORK/many.s")"
 put many_requests "$(grep -cE '^> (GET|POST) ' "$WORK/many.err" || true)"
 
+# --- 5c. apply of an unchanged 20-pool manifest ----------------------------------
+
+say "5c. apply of an unchanged 20-pool manifest: requests sent, $WAIT_RUNS runs"
+start_emulator --provision-time 1s
+names=()
+for ((i = 1; i <= 20; i++)); do names+=("bench-$TAG-a$i"); done
+manifest "${names[@]}" >"$WORK/apply.yaml"
+"$BIN" apply -f "$WORK/apply.yaml" --wait >/dev/null 2>"$WORK/apply.err" ||
+  { cat "$WORK/apply.err" >&2; die "the first apply failed"; }
+: >"$WORK/apply.s"
+for ((i = 1; i <= WAIT_RUNS; i++)); do
+  t0=$(now_ns)
+  "$BIN" -v apply -f "$WORK/apply.yaml" >/dev/null 2>"$WORK/apply.err" ||
+    { cat "$WORK/apply.err" >&2; die "an unchanged apply failed"; }
+  t1=$(now_ns)
+  python3 -c "print(($t1 - $t0) / 1e9)" >>"$WORK/apply.s"
+done
+put apply_unchanged_wall "$(median "$WORK/apply.s")"
+put apply_unchanged_reads "$(grep -cE '^> GET ' "$WORK/apply.err" || true)"
+put apply_unchanged_writes "$(grep -cE '^> (POST|PATCH|PUT|DELETE) ' "$WORK/apply.err" || true)"
+
 # --- 5b. Time to the truth: a create that cannot succeed, 20-minute provisioning ----
 
 say "5b. time to exit 3 for a create that cannot succeed (20-minute provisioning): $WAIT_RUNS runs each"
@@ -315,6 +336,10 @@ row("show calls, simulated 20-min creation", "%d (%.2f per 10 s)" % (sim, sim / 
     verdict(sim / 120 <= 1.0))
 row("20 pools vs 1, 300 ms latency, wall", "%s vs %s" % (ms(f("many_wall")), ms(f("one_wall"))), "—",
     ratio(f("many_wall"), f("one_wall")), "≤ 2×", verdict(f("many_wall") <= 2 * f("one_wall")))
+row("`apply` of an unchanged 20-pool manifest: requests", "%d reads, %d writes (%s)" % (
+        int(r["apply_unchanged_reads"]), int(r["apply_unchanged_writes"]), ms(f("apply_unchanged_wall"))),
+    "—", "—", "1 read per pool, no write",
+    verdict(int(r["apply_unchanged_reads"]) == 20 and int(r["apply_unchanged_writes"]) == 0))
 for case, what in (("soldout", "sold-out flavor"), ("mistyped", "mistyped flavor"), ("nonetwork", "missing network")):
     row("time to exit 3, %s (20-min provision), no POST" % what, ms(f("truth_" + case)), "—", "—", "≤ 1 s",
         verdict(f("truth_" + case) <= 1.0))

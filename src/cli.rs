@@ -497,6 +497,10 @@ pub struct DeleteArgs {
     #[arg(short = 'l', long, value_name = "K=V")]
     pub label_selector: Option<String>,
 
+    /// With -f: the pool name that overrides the manifest's, as for create and apply.
+    #[arg(long = "name", value_name = "NAME", requires = "files")]
+    pub name_override: Option<String>,
+
     /// A pool that does not exist is not an error (exit 0).
     #[arg(long)]
     pub ignore_not_found: bool,

@@ -314,6 +314,16 @@ fn delete_by_names_by_manifest_and_by_label() {
     assert!(pools_named(&emu, "pool-ae01").is_empty());
     let r = run(emu.poolctl().args(["delete", "-f", MANIFEST]));
     assert_eq!(r.code, 3, "{}", r.stderr);
+    // With the name a run gave it, as create and apply take it.
+    let r = run(emu
+        .poolctl()
+        .args(["apply", "-f", MANIFEST, "--name", "pool-run-7"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu
+        .poolctl()
+        .args(["delete", "-f", MANIFEST, "--name", "pool-run-7"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("pool pool-run-7 ("), "{}", r.stdout);
     let r = run(emu
         .poolctl()
         .args(["delete", "-f", MANIFEST, "--ignore-not-found"]));

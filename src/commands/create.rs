@@ -277,7 +277,11 @@ pub(super) async fn submit(
                         d.path,
                         crate::drift::shown(d.live.as_ref()),
                         crate::drift::shown(d.wanted.as_ref()),
-                        if d.in_place() { "" } else { " (needs a new pool)" }
+                        if d.in_place() {
+                            ""
+                        } else {
+                            " (needs a new pool)"
+                        }
                     ))
                     .collect::<Vec<_>>()
                     .join("; ")

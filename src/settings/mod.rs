@@ -574,6 +574,7 @@ pub fn resolve(
             names,
             files,
             label_selector,
+            name_override,
             ignore_not_found,
             wait,
             wait_timeout,
@@ -582,7 +583,13 @@ pub fn resolve(
                 (false, _, _) => DeleteTargets::Names(names),
                 (_, false, _) => DeleteTargets::Files {
                     files,
-                    overrides: overrides(PoolFlags::default(), workspace_given.clone()),
+                    overrides: overrides(
+                        PoolFlags {
+                            name: name_override,
+                            ..PoolFlags::default()
+                        },
+                        workspace_given.clone(),
+                    ),
                     unknown_fields: Severity::Warning,
                 },
                 (_, _, Some(selector)) if !selector.trim().is_empty() => {
