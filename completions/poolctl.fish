@@ -44,10 +44,12 @@ complete -c poolctl -n "__fish_poolctl_needs_command" -s V -l version -d 'Print 
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "create" -d 'Create pools from manifests and/or flags'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "validate" -d 'Check manifests locally; with --preflight, also against the service (creates nothing)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "diff" -d 'Show how the live pools differ from manifests: what apply would change'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "apply" -d 'Make pools as manifests describe them: create the missing, change the rest in place'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "describe" -d 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "list" -d 'List pools'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
-complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "delete" -d 'Delete a pool'
+complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "delete" -d 'Delete pools: by name, by the manifests that describe them, or by label'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "flavors" -d 'List the resource flavors, and the AZs where each is available or sold out'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "emulator" -d 'Serve a local emulator of the pool API'
 complete -c poolctl -n "__fish_poolctl_needs_command" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
@@ -147,6 +149,105 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s f -l filename -d 'Manifest files (YAML or JSON), repeatable; - reads stdin' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l name -d 'Pool name (the os.modelarts/name label)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l type -d 'Pool type [default: Dedicate]' -r -f -a "Dedicate\t''
+Logical\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l flavor -d 'Resource flavor, e.g. modelarts.vm.cpu.8ud' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l count -d 'Node count of the flavor' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l max-count -d 'Elastic maximum of the flavor (logical pools)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l resource -d 'A flavor and its counts, repeatable: flavor=F,count=N[,maxCount=M][,az=AZ:N]...' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l scope -d 'Job types, comma-separated: Train, Infer, Notebook' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l network -d 'Network name (spec.network.name)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l vpc-id -d 'VPC ID of a privileged pool (with --subnet-id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l subnet-id -d 'Subnet ID of a privileged pool (with --vpc-id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l description -d 'Description (annotation os.modelarts/description)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l sharing -d 'Sharing (label os.modelarts/sharing)' -r -f -a "shared\t''
+unshared\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l node-prefix -d 'Node name prefix (label os.modelarts/node.prefix)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l parent -d 'Parent pool ID of a logical sub-pool' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l container-cidr -d 'Container network CIDR (spec.containerNetwork.cidr)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l service-cidr -d 'Kubernetes service CIDR (spec.kubernetesSvcIpRange)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l master-az -d 'AZ of a master node, repeatable' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l gpu-driver -d 'GPU driver version' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l npu-driver -d 'NPU driver version' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l driver-update-strategy -d 'Driver upgrade policy' -r -f -a "force\t''
+idle\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l cluster-flavor -d 'Cluster flavor of a standard pool' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l label -d 'Any other label, repeatable: K=V' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l annotation -d 'Any other annotation, repeatable: K=V' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l validate -d 'Unknown fields: strict (error) or warn' -r -f -a "strict\t'Unknown fields are errors'
+warn\t'Unknown fields are warnings and are sent as they are'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s f -l filename -d 'Manifest files (YAML or JSON), repeatable; - reads stdin' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l name -d 'Pool name (the os.modelarts/name label)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l type -d 'Pool type [default: Dedicate]' -r -f -a "Dedicate\t''
+Logical\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l flavor -d 'Resource flavor, e.g. modelarts.vm.cpu.8ud' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l count -d 'Node count of the flavor' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l max-count -d 'Elastic maximum of the flavor (logical pools)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l resource -d 'A flavor and its counts, repeatable: flavor=F,count=N[,maxCount=M][,az=AZ:N]...' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l scope -d 'Job types, comma-separated: Train, Infer, Notebook' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l network -d 'Network name (spec.network.name)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l vpc-id -d 'VPC ID of a privileged pool (with --subnet-id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l subnet-id -d 'Subnet ID of a privileged pool (with --vpc-id)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l description -d 'Description (annotation os.modelarts/description)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l sharing -d 'Sharing (label os.modelarts/sharing)' -r -f -a "shared\t''
+unshared\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l node-prefix -d 'Node name prefix (label os.modelarts/node.prefix)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l parent -d 'Parent pool ID of a logical sub-pool' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l container-cidr -d 'Container network CIDR (spec.containerNetwork.cidr)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l service-cidr -d 'Kubernetes service CIDR (spec.kubernetesSvcIpRange)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l master-az -d 'AZ of a master node, repeatable' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l gpu-driver -d 'GPU driver version' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l npu-driver -d 'NPU driver version' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l driver-update-strategy -d 'Driver upgrade policy' -r -f -a "force\t''
+idle\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l cluster-flavor -d 'Cluster flavor of a standard pool' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l label -d 'Any other label, repeatable: K=V' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l annotation -d 'Any other annotation, repeatable: K=V' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l wait-timeout -d 'How long --wait waits, e.g. 90m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l validate -d 'Unknown fields: strict (error) or warn (warn and send them)' -r -f -a "strict\t'Unknown fields are errors'
+warn\t'Unknown fields are warnings and are sent as they are'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
+json\t''
+yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l dry-run -d 'Print what would be created and the patches; send nothing'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l wait -d 'Wait until each pool is Running with the nodes it asks for'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l no-preflight -d 'Skip the checks against the service (flavors sold out or unknown, network missing)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l show-secrets -d 'Show secret values (userLogin.password) instead of <redacted>'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
@@ -206,6 +307,9 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l emulator -d 'Ru
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s f -l filename -d 'The pools these manifests describe, each in its workspace; - reads stdin' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s l -l label-selector -d 'Every pool with these labels (in --workspace-id), e.g. team=ml,env=ci' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l name -d 'With -f: the pool name that overrides the manifest\'s, as for create and apply' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait-timeout -d 'How long --wait waits' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
@@ -217,7 +321,8 @@ json\t''
 yaml\t''"
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pool is gone'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ignore-not-found -d 'A pool that does not exist is not an error (exit 0)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pools are gone'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
@@ -320,16 +425,18 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l emulator -d 'Run
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "validate" -d 'Check manifests locally; with --preflight, also against the service (creates nothing)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "describe" -d 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "list" -d 'List pools'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "delete" -d 'Delete a pool'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "flavors" -d 'List the resource flavors, and the AZs where each is available or sold out'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "emulator" -d 'Serve a local emulator of the pool API'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get describe list wait delete flavors emulator schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "validate" -d 'Check manifests locally; with --preflight, also against the service (creates nothing)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "get" -d 'Show one pool (by metadata.name or by its os.modelarts/name label)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "diff" -d 'Show how the live pools differ from manifests: what apply would change'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "apply" -d 'Make pools as manifests describe them: create the missing, change the rest in place'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "describe" -d 'Show a pool in detail: phase, nodes per flavor and AZ, scope, driver, recent events'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "list" -d 'List pools'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "wait" -d 'Wait until a pool is Running (or deleted)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "delete" -d 'Delete pools: by name, by the manifests that describe them, or by label'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "flavors" -d 'List the resource flavors, and the AZs where each is available or sold out'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "emulator" -d 'Serve a local emulator of the pool API'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the manifest (for editors and yaml-language-server)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
