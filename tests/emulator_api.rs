@@ -2670,3 +2670,53 @@ async fn a_full_server_drops_idle_connections_at_once_then_cuts_the_oldest_body(
     drop((young_body, _third, _fourth));
     emu.shutdown().await;
 }
+
+// -------------------------------------------------- fuzz seeds (issue 11)
+
+/// The `emulator` fuzz target's input format, for its PATCH seeds.
+#[allow(dead_code)]
+#[path = "../fuzz/common/emulator.rs"]
+mod fuzz_input;
+
+/// The PATCH seeds of the `emulator` fuzz target reach what they are meant
+/// to (tests/emulator_fuzz_regressions.rs replays every seed through the
+/// target's properties): a scale, changes in place, every refusal.
+#[test]
+fn the_patch_seeds_reach_their_answers() {
+    use poolctl::emulator::harness::Harness;
+    let harness = Harness::new();
+    for (seed, status, changed) in [
+        ("valid-patch-scale-up", 200, true),
+        ("valid-patch-scale-down", 200, true),
+        ("valid-patch-scale-soldout", 200, true),
+        ("valid-patch-annotations-scope-driver", 200, true),
+        ("token-patch", 200, true),
+        ("valid-patch-no-change", 200, false),
+        ("valid-patch-billing-null", 400, false),
+        ("valid-patch-fixed-fields", 400, false),
+        ("valid-patch-invalid", 400, false),
+        ("valid-patch-bad-json", 400, false),
+        ("valid-patch-unknown-flavor", 404, false),
+        ("valid-patch-unknown-pool", 404, false),
+        ("valid-patch-waiting", 409, false),
+        ("valid-patch-json-content-type", 415, false),
+        ("valid-patch-no-content-type", 415, false),
+        ("nosign-patch", 401, false),
+        ("tampered-patch", 401, false),
+        ("stale-patch", 401, false),
+    ] {
+        let path = format!("{}/fuzz/seeds/emulator/{seed}", env!("CARGO_MANIFEST_DIR"));
+        let data = std::fs::read(path).unwrap();
+        let emu = harness.emulator();
+        let input = fuzz_input::request(&fuzz_input::decode(&data), &emu);
+        let before = emu.version();
+        let answer = emu.call(&input).unwrap();
+        assert_eq!(
+            (answer.status, emu.version() != before),
+            (status, changed),
+            "{seed}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        fuzz_input::check(seed, &data);
+    }
+}
