@@ -88,6 +88,20 @@ impl Api {
         body: &[u8],
         auth: Auth<'_>,
     ) -> Result<Answer, reqwest::Error> {
+        self.send_typed(method, path, query, body, Some("application/json"), auth)
+            .await
+    }
+
+    /// [`Api::send`] with this `Content-Type` (signed), or none.
+    async fn send_typed(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &[u8],
+        content_type: Option<&str>,
+        auth: Auth<'_>,
+    ) -> Result<Answer, reqwest::Error> {
         let pairs: Vec<(String, String)> = query
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -110,14 +124,16 @@ impl Api {
                     _ => Duration::ZERO,
                 };
                 let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap() - age;
-                let headers = vec![
+                let mut headers = vec![
                     ("Host".to_string(), self.host.clone()),
                     (
                         "X-Sdk-Date".to_string(),
                         poolctl::time::sdk_date_from_unix(now.as_secs()),
                     ),
-                    ("Content-Type".to_string(), "application/json".to_string()),
                 ];
+                if let Some(t) = content_type {
+                    headers.push(("Content-Type".to_string(), t.to_string()));
+                }
                 let mut authorization = signer::authorization(
                     &SigningInput {
                         method,
@@ -140,6 +156,9 @@ impl Api {
             }
             Auth::Token(t) => req = req.header("X-Auth-Token", t),
             Auth::None => {}
+        }
+        if let (Some(t), Auth::Token(_) | Auth::None) = (content_type, auth) {
+            req = req.header("Content-Type", t);
         }
         let resp = req.send().await?;
         let status = resp.status().as_u16();
@@ -171,6 +190,26 @@ impl Api {
     async fn create(&self, body: &Value) -> Answer {
         self.call("POST", &self.pools(), &[], body.to_string().as_bytes())
             .await
+    }
+
+    /// `PATCH .../pools/{name}` with a JSON merge patch.
+    async fn patch(&self, name: &str, patch: &Value) -> Answer {
+        self.patch_typed(name, patch, Some("application/merge-patch+json"))
+            .await
+    }
+
+    async fn patch_typed(&self, name: &str, patch: &Value, content_type: Option<&str>) -> Answer {
+        let path = format!("{}/{name}", self.pools());
+        self.send_typed(
+            "PATCH",
+            &path,
+            &[],
+            patch.to_string().as_bytes(),
+            content_type,
+            Auth::Signed,
+        )
+        .await
+        .expect("the request gets an answer")
     }
 
     async fn show(&self, name: &str) -> Answer {
@@ -791,6 +830,582 @@ fn export_lines_point_at_the_emulator() {
         assert!(!format!("{c:?}").contains(&c.sk));
         emu.shutdown().await;
     });
+}
+
+// ------------------------------------------------------------ PATCH (issue 11)
+
+const MERGE_PATCH: &str = "application/merge-patch+json";
+
+/// The pool as show gives it, without its status: what a refused PATCH
+/// must leave as it was.
+async fn stored(api: &Api, name: &str) -> Value {
+    let mut a = api.show(name).await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    a.body.as_object_mut().unwrap().remove("status");
+    a.body
+}
+
+/// A pool created and `Running`, with `P` the emulator's provision time.
+async fn running(api: &Api, name: &str, flavor: &str, count: u64) -> String {
+    let created = api.create(&dedicate(name, flavor, count)).await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let name = name_of(&created);
+    api.wait_phase(&name, "Running", Duration::from_secs(10))
+        .await;
+    name
+}
+
+fn resources(flavor: &str, count: u64) -> Value {
+    json!({"spec": {"resources": [{"flavor": flavor, "count": count}]}})
+}
+
+#[tokio::test]
+async fn patch_takes_only_a_merge_patch_and_authenticates_first() {
+    let emu = start(config(Duration::from_millis(200))).await;
+    let api = Api::new(&emu);
+    let name = running(&api, "pool-types", CPU, 1).await;
+    let before = stored(&api, &name).await;
+    let change = json!({"metadata": {"annotations": {"os.modelarts/description": "new"}}});
+    for sent in [
+        Some("application/json"),
+        Some("application/json-patch+json"),
+        Some("text/plain"),
+        None,
+    ] {
+        let a = api.patch_typed(&name, &change, sent).await;
+        assert_eq!(a.status, 415, "{sent:?}: {:?}", a.body);
+        assert_eq!(a.code(), "ModelArts.50004000");
+        assert!(
+            a.msg()
+                .ends_with("use Content-Type: application/merge-patch+json"),
+            "{}",
+            a.msg()
+        );
+        assert_request_id(&a);
+    }
+    assert_eq!(stored(&api, &name).await, before, "nothing changed");
+    // Unsigned or badly signed: 401 whatever the content type.
+    let path = format!("{}/{name}", api.pools());
+    let body = change.to_string();
+    for auth in [Auth::None, Auth::Tampered] {
+        for t in [Some(MERGE_PATCH), Some("text/plain")] {
+            let a = api
+                .send_typed("PATCH", &path, &[], body.as_bytes(), t, auth)
+                .await
+                .unwrap();
+            assert_eq!((a.status, a.code()), (401, "APIG.0301"), "{:?}", a.body);
+        }
+    }
+    assert_eq!(stored(&api, &name).await, before);
+    // Parameters and case do not matter.
+    let a = api
+        .patch_typed(
+            &name,
+            &change,
+            Some("Application/Merge-Patch+JSON; charset=utf-8"),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_eq!(
+        a.body["metadata"]["annotations"]["os.modelarts/description"],
+        "new"
+    );
+    // Not JSON, or not an object: 400.
+    let a = api
+        .send_typed("PATCH", &path, &[], b"{", Some(MERGE_PATCH), Auth::Signed)
+        .await
+        .unwrap();
+    assert_eq!((a.status, a.code()), (400, "ModelArts.50004000"));
+    assert!(a.msg().contains("not valid JSON"), "{}", a.msg());
+    let a = api.patch(&name, &json!(["a"])).await;
+    assert_eq!(a.status, 400);
+    assert!(a.msg().contains("must be a JSON object"), "{}", a.msg());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn patch_merges_objects_removes_nulls_and_replaces_arrays() {
+    let emu = start(config(Duration::from_millis(200))).await;
+    let api = Api::new(&emu);
+    let name = running(&api, "pool-merge", CPU, 1).await;
+    let a = api
+        .patch(
+            &name,
+            &json!({
+                "metadata": {"annotations": {"os.modelarts/description": null, "team": "ml"}},
+                "spec": {"scope": ["Infer", "Notebook"], "driver": {"gpu": {"version": "535.54"}}},
+                "status": {"phase": "Error"}
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_request_id(&a);
+    let annotations = &a.body["metadata"]["annotations"];
+    assert!(annotations.get("os.modelarts/description").is_none());
+    assert_eq!(annotations["team"], "ml");
+    assert_eq!(annotations["os.modelarts/billing.mode"], "0", "kept");
+    assert_eq!(a.body["spec"]["scope"], json!(["Infer", "Notebook"]));
+    assert_eq!(
+        a.body["spec"]["driver"],
+        json!({"gpu": {"version": "535.54"}})
+    );
+    assert_eq!(a.body["spec"]["network"], json!({"name": NETWORK}));
+    // The answer is the pool as show gives it then: `status` is the
+    // service's, whatever the patch said.
+    let st = &a.body["status"];
+    assert_eq!(st["phase"], "Running");
+    assert_eq!(
+        st["scope"],
+        json!([{"scopeType": "Infer", "state": "Enabled"},
+               {"scopeType": "Notebook", "state": "Enabled"}])
+    );
+    let mut shown = api.show(&name).await.body;
+    let mut answered = a.body.clone();
+    shown.as_object_mut().unwrap().remove("status");
+    answered.as_object_mut().unwrap().remove("status");
+    assert_eq!(shown, answered);
+
+    // A list replaces the list: the resource entry is the one sent, with
+    // maxCount filled in from count.
+    let entry = json!({"flavor": CPU, "count": 1,
+                       "azs": [{"az": "ap-southeast-1b", "count": 1}]});
+    let a = api
+        .patch(&name, &json!({"spec": {"resources": [entry]}}))
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_eq!(
+        a.body["spec"]["resources"],
+        json!([{"flavor": CPU, "count": 1,
+                "azs": [{"az": "ap-southeast-1b", "count": 1}], "maxCount": 1}])
+    );
+    assert_eq!(a.body["status"]["phase"], "Running");
+    // Saying the same again, or nothing, changes nothing.
+    let before = stored(&api, &name).await;
+    for same in [
+        json!({}),
+        json!({"spec": {"scope": ["Infer", "Notebook"]}}),
+        json!({"metadata": {"labels": {"os.modelarts/name": "pool-merge"}}, "kind": "Pool"}),
+    ] {
+        let a = api.patch(&name, &same).await;
+        assert_eq!(a.status, 200, "{same}: {:?}", a.body);
+    }
+    assert_eq!(stored(&api, &name).await, before);
+    // No node count changed: no scale event.
+    let events = reasons(&api.events(&name, &[]).await);
+    assert!(
+        !events.iter().any(|r| r.starts_with("PoolScal")),
+        "{events:?}"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn patch_refuses_fields_that_need_a_new_pool_naming_each() {
+    // A pool still Creating: what cannot change is a 400 before the 409.
+    let emu = start(config(Duration::from_secs(20))).await;
+    let api = Api::new(&emu);
+    let name = name_of(&api.create(&dedicate("pool-fixed", CPU, 1)).await);
+    let before = stored(&api, &name).await;
+    let cases = [
+        (
+            json!({"metadata": {"labels": {"os.modelarts/name": "pool-other"}}}),
+            "metadata.labels.os.modelarts/name",
+        ),
+        (
+            json!({"metadata": {"labels": {"os.modelarts/workspace.id": "ws-2"}}}),
+            "metadata.labels.os.modelarts/workspace.id",
+        ),
+        (
+            json!({"metadata": {"labels": {"os.modelarts/node.prefix": "np"}}}),
+            "metadata.labels.os.modelarts/node.prefix",
+        ),
+        (
+            json!({"metadata": {"labels": {"team": "ml"}}}),
+            "metadata.labels.team",
+        ),
+        (json!({"metadata": {"name": "x"}}), "metadata.name"),
+        (json!({"spec": {"type": "Logical"}}), "spec.type"),
+        (
+            json!({"spec": {"network": {"name": "network-other"}}}),
+            "spec.network.name",
+        ),
+        (json!({"spec": {"network": null}}), "spec.network"),
+        (
+            json!({"spec": {"network": {"vpcId": "vpc-1", "subnetId": "subnet-1"}}}),
+            "spec.network.subnetId, spec.network.vpcId",
+        ),
+        (
+            json!({"spec": {"userLogin": {"keyPairName": "kp"}}}),
+            "spec.userLogin",
+        ),
+        (
+            json!({"spec": {"clusters": [{"providerId": "c"}]}}),
+            "spec.clusters",
+        ),
+        (
+            json!({"spec": {"masters": [{"az": "ap-southeast-1a"}]}}),
+            "spec.masters",
+        ),
+        (
+            json!({"spec": {"containerNetwork": {"mode": "overlay_l2"}}}),
+            "spec.containerNetwork",
+        ),
+        (
+            json!({"metadata": {"annotations": {"os.modelarts/billing.mode": "1"}}}),
+            "metadata.annotations.os.modelarts/billing.mode",
+        ),
+        (
+            json!({"metadata": {"annotations": {"os.modelarts/period.type": "2"}}}),
+            "metadata.annotations.os.modelarts/period.type",
+        ),
+        (
+            json!({"metadata": {"annotations": {"os.modelarts/auto.renew": "1"}}}),
+            "metadata.annotations.os.modelarts/auto.renew",
+        ),
+        (json!({"kind": "Other"}), "kind"),
+        (json!({"apiVersion": "v1"}), "apiVersion"),
+        // With changes that are allowed: still refused whole.
+        (
+            json!({"spec": {"type": "Logical", "network": {"name": "network-x"},
+                            "scope": ["Infer"], "resources": [{"flavor": CPU, "count": 2}]},
+                   "metadata": {"annotations": {"team": "ml"}}}),
+            "spec.network.name, spec.type",
+        ),
+    ];
+    for (patch, fields) in cases {
+        let a = api.patch(&name, &patch).await;
+        assert_eq!((a.status, a.code()), (400, "ModelArts.50004000"), "{patch}");
+        assert_eq!(
+            a.msg(),
+            format!("Bad request: {fields} cannot be changed in place; create a new pool"),
+            "{patch}"
+        );
+        assert_eq!(
+            stored(&api, &name).await,
+            before,
+            "{patch}: nothing changed"
+        );
+    }
+    // The create rules hold for the patched pool; a flavor must exist.
+    for (patch, status, code, needle) in [
+        (
+            resources(CPU, 0),
+            400,
+            "ModelArts.50004000",
+            "spec.resources[0].count must be an integer of at least 1",
+        ),
+        (
+            json!({"spec": {"resources": [{"flavor": CPU, "count": 2, "maxCount": 3}]}}),
+            400,
+            "ModelArts.50004000",
+            "maxCount must equal count in a Dedicate pool",
+        ),
+        (
+            json!({"spec": {"scope": ["Train", "Train"]}}),
+            400,
+            "ModelArts.50004000",
+            "spec.scope[1]",
+        ),
+        (
+            resources("modelarts.vm.cpu.8uf", 1),
+            404,
+            "ModelArts.50005101",
+            "resource flavor modelarts.vm.cpu.8uf not found",
+        ),
+    ] {
+        let a = api.patch(&name, &patch).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (status, code),
+            "{patch}: {:?}",
+            a.body
+        );
+        assert!(a.msg().contains(needle), "{patch}: {}", a.msg());
+    }
+    assert_eq!(stored(&api, &name).await, before);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn patch_waits_for_running_and_unknown_pools_are_404() {
+    let emu = start(config(Duration::from_secs(20))).await;
+    let api = Api::new(&emu);
+    let name = name_of(&api.create(&dedicate("pool-busy", CPU, 1)).await);
+    let before = stored(&api, &name).await;
+    let a = api.patch(&name, &resources(CPU, 2)).await;
+    assert_eq!(
+        (a.status, a.code()),
+        (409, "ModelArts.50015003"),
+        "{:?}",
+        a.body
+    );
+    assert_eq!(
+        a.msg(),
+        "pool pool-busy is Creating; it can be changed once it is Running"
+    );
+    assert_request_id(&a);
+    // Waiting for its order.
+    let mut ordered = dedicate("pool-unpaid", CPU, 1);
+    ordered["metadata"]["annotations"]["os.modelarts/billing.mode"] = json!("1");
+    let unpaid = name_of(&api.create(&ordered).await);
+    let a = api
+        .patch(
+            &unpaid,
+            &json!({"metadata": {"annotations": {"team": "ml"}}}),
+        )
+        .await;
+    assert_eq!((a.status, a.code()), (409, "ModelArts.50015003"));
+    assert_eq!(
+        a.msg(),
+        "pool pool-unpaid is Waiting; it can be changed once it is Running"
+    );
+    // Being deleted.
+    let del = api
+        .call("DELETE", &format!("{}/{name}", api.pools()), &[], b"")
+        .await;
+    assert_eq!(del.status, 200);
+    let a = api.patch(&name, &resources(CPU, 2)).await;
+    assert_eq!((a.status, a.code()), (409, "ModelArts.50015003"));
+    assert_eq!(
+        a.msg(),
+        "pool pool-busy is Deleting; it cannot be changed any more"
+    );
+    let mut deleting = stored(&api, &name).await;
+    deleting.as_object_mut().unwrap().remove("status");
+    assert_eq!(deleting, before);
+    // Unknown: 404 as for show.
+    let a = api.patch("pool-nope-0123", &resources(CPU, 2)).await;
+    assert_eq!((a.status, a.code()), (404, "ModelArts.50015001"));
+    assert_eq!(a.msg(), api.show("pool-nope-0123").await.msg());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn scale_up_walks_nodes_from_creating_to_available_while_running() {
+    let emu = start(config(Duration::from_millis(1500))).await;
+    let api = Api::new(&emu);
+    let name = running(&api, "pool-up", CPU, 2).await;
+    let t0 = Instant::now();
+    let a = api.patch(&name, &resources(CPU, 5)).await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    // At once: the spec has the new count, the status the nodes to come.
+    assert_eq!(
+        a.body["spec"]["resources"],
+        json!([{"flavor": CPU, "count": 5, "maxCount": 5}])
+    );
+    let st = &a.body["status"];
+    assert_eq!(st["phase"], "Running");
+    assert_eq!(
+        st["resources"],
+        json!({"creating": [{"flavor": CPU, "count": 3}],
+               "available": [{"flavor": CPU, "count": 2}]})
+    );
+    // Node by node, Running all along.
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let a = api.show(&name).await;
+        let st = &a.body["status"];
+        assert_eq!(st["phase"], "Running", "{st}");
+        let up = st["resources"]["available"][0]["count"].as_u64().unwrap();
+        let coming = st["resources"]["creating"][0]["count"]
+            .as_u64()
+            .unwrap_or(0);
+        assert_eq!(up + coming, 5, "{st}");
+        seen.insert(up);
+        if up == 5 {
+            assert!(st["resources"].get("creating").is_none(), "{st}");
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "never scaled");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        t0.elapsed() >= Duration::from_millis(1400),
+        "scaled too early"
+    );
+    assert!(
+        seen.contains(&3) || seen.contains(&4),
+        "no show saw a node in between: {seen:?}"
+    );
+    let events = api.events(&name, &[]).await;
+    assert_eq!(
+        reasons(&events),
+        [
+            "PoolCreating",
+            "NodesAvailable",
+            "PoolRunning",
+            "PoolScaling",
+            "PoolScaled"
+        ]
+    );
+    assert_eq!(
+        events[1]["message"], "2 node(s) of flavor modelarts.vm.cpu.8ud are available",
+        "the creation's events keep their counts"
+    );
+    assert_eq!(events[3]["type"], "Normal");
+    assert_eq!(
+        events[3]["message"],
+        "scaling pool pool-up: modelarts.vm.cpu.8ud 2 \u{2192} 5"
+    );
+    assert_eq!(events[4]["type"], "Normal");
+    assert_eq!(
+        events[4]["message"],
+        "pool pool-up is scaled: modelarts.vm.cpu.8ud 2 \u{2192} 5"
+    );
+    // `list --status created` still finds it.
+    let items = api
+        .list(&[
+            ("labelSelector", "os.modelarts/name=pool-up"),
+            ("status", "created"),
+        ])
+        .await;
+    assert_eq!(items.len(), 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn scale_down_shows_the_nodes_deleting_and_a_second_patch_starts_from_there() {
+    // Nodes leave at P/3, 2P/3 and P: the second patch comes between.
+    let emu = start(config(Duration::from_millis(2000))).await;
+    let api = Api::new(&emu);
+    let name = running(&api, "pool-down", CPU, 4).await;
+    let a = api.patch(&name, &resources(CPU, 1)).await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    let st = &a.body["status"];
+    assert_eq!(st["phase"], "Running");
+    // Leaving nodes are there until they leave: available and deleting.
+    assert_eq!(
+        st["resources"],
+        json!({"available": [{"flavor": CPU, "count": 4}],
+               "deleting": [{"flavor": CPU, "count": 3}]})
+    );
+    let t0 = Instant::now();
+    let partial = loop {
+        let a = api.show(&name).await;
+        let st = a.body["status"].clone();
+        assert_eq!(st["phase"], "Running", "{st}");
+        let up = st["resources"]["available"][0]["count"].as_u64().unwrap();
+        if up < 4 {
+            break st;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5), "no node left");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let up = partial["resources"]["available"][0]["count"]
+        .as_u64()
+        .unwrap();
+    let leaving = partial["resources"]["deleting"][0]["count"]
+        .as_u64()
+        .unwrap_or(0);
+    assert_eq!(up - leaving, 1, "{partial}");
+    // A second patch during the scale starts from the nodes there then.
+    let a = api.patch(&name, &resources(CPU, 4)).await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    let now_up = a.body["status"]["resources"]["available"][0]["count"]
+        .as_u64()
+        .unwrap();
+    assert!(now_up < 4, "{}", a.body["status"]);
+    assert_eq!(
+        a.body["status"]["resources"]["creating"][0]["count"],
+        4 - now_up
+    );
+    assert!(a.body["status"]["resources"].get("deleting").is_none());
+    let done = loop {
+        let a = api.show(&name).await;
+        if a.body["status"]["resources"]["available"][0]["count"] == 4
+            && a.body["status"]["resources"].get("creating").is_none()
+        {
+            break a;
+        }
+        assert_eq!(a.body["status"]["phase"], "Running");
+        assert!(t0.elapsed() < Duration::from_secs(10), "never back to 4");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(done.body["status"]["phase"], "Running");
+    let events = api.events(&name, &[]).await;
+    let scaling: Vec<String> = events
+        .iter()
+        .filter(|e| e["reason"].as_str().unwrap().starts_with("PoolScal"))
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["reason"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        scaling,
+        [
+            "PoolScaling scaling pool pool-down: modelarts.vm.cpu.8ud 4 \u{2192} 1".to_string(),
+            format!("PoolScaling scaling pool pool-down: modelarts.vm.cpu.8ud {now_up} \u{2192} 4"),
+            format!(
+                "PoolScaled pool pool-down is scaled: modelarts.vm.cpu.8ud {now_up} \u{2192} 4"
+            ),
+        ],
+        "the first scale, overtaken, never ends"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn scaling_onto_a_sold_out_flavor_fails_with_a_warning_event() {
+    let emu = start(config(Duration::from_millis(600))).await;
+    let api = Api::new(&emu);
+    let name = running(&api, "pool-scale-sold", CPU, 2).await;
+    let more = json!({"spec": {"resources": [{"flavor": CPU, "count": 2},
+                                             {"flavor": SOLD_OUT, "count": 1}]}});
+    let t0 = Instant::now();
+    let a = api.patch(&name, &more).await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_eq!(a.body["status"]["phase"], "Running");
+    assert_eq!(
+        a.body["status"]["resources"]["creating"],
+        json!([{"flavor": SOLD_OUT, "count": 1}])
+    );
+    let failed = api
+        .wait_phase(&name, "ScalingFailed", Duration::from_secs(5))
+        .await;
+    assert!(
+        t0.elapsed() >= Duration::from_millis(250),
+        "failed too early"
+    );
+    let message =
+        "scaling failed: flavor modelarts.vm.gpu.v100 is sold out in ap-southeast-1a, ap-southeast-1b";
+    let st = &failed.body["status"];
+    assert_eq!(st["message"], message);
+    // The nodes that were there stay.
+    assert_eq!(
+        st["resources"],
+        json!({"available": [{"flavor": CPU, "count": 2}]})
+    );
+    assert_eq!(st["scope"][0]["state"], "Enabled");
+    let warnings = api.events(&name, &[("type", "Warning")]).await;
+    assert_eq!(reasons(&warnings), ["ScalingFailed"]);
+    assert_eq!(warnings[0]["message"], message);
+    let failed_list = api
+        .list(&[
+            ("labelSelector", "os.modelarts/name=pool-scale-sold"),
+            ("status", "failed"),
+        ])
+        .await;
+    assert_eq!(failed_list.len(), 1);
+    // Still failed later; then a patch starts a new scale from what is
+    // there: back to the flavor that has nodes, it is Running at once.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        api.show(&name).await.body["status"]["phase"],
+        "ScalingFailed"
+    );
+    let a = api.patch(&name, &resources(CPU, 2)).await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+    assert_eq!(a.body["status"]["phase"], "Running");
+    assert!(a.body["status"].get("message").is_none());
+    assert_eq!(
+        a.body["status"]["resources"],
+        json!({"available": [{"flavor": CPU, "count": 2}]})
+    );
+    emu.shutdown().await;
 }
 
 // ---------------------------------- flavors, networks, orders, events (issue 10)
@@ -2054,4 +2669,54 @@ async fn a_full_server_drops_idle_connections_at_once_then_cuts_the_oldest_body(
     // Body reads in progress would hold the shutdown for its grace.
     drop((young_body, _third, _fourth));
     emu.shutdown().await;
+}
+
+// -------------------------------------------------- fuzz seeds (issue 11)
+
+/// The `emulator` fuzz target's input format, for its PATCH seeds.
+#[allow(dead_code)]
+#[path = "../fuzz/common/emulator.rs"]
+mod fuzz_input;
+
+/// The PATCH seeds of the `emulator` fuzz target reach what they are meant
+/// to (tests/emulator_fuzz_regressions.rs replays every seed through the
+/// target's properties): a scale, changes in place, every refusal.
+#[test]
+fn the_patch_seeds_reach_their_answers() {
+    use poolctl::emulator::harness::Harness;
+    let harness = Harness::new();
+    for (seed, status, changed) in [
+        ("valid-patch-scale-up", 200, true),
+        ("valid-patch-scale-down", 200, true),
+        ("valid-patch-scale-soldout", 200, true),
+        ("valid-patch-annotations-scope-driver", 200, true),
+        ("token-patch", 200, true),
+        ("valid-patch-no-change", 200, false),
+        ("valid-patch-billing-null", 400, false),
+        ("valid-patch-fixed-fields", 400, false),
+        ("valid-patch-invalid", 400, false),
+        ("valid-patch-bad-json", 400, false),
+        ("valid-patch-unknown-flavor", 404, false),
+        ("valid-patch-unknown-pool", 404, false),
+        ("valid-patch-waiting", 409, false),
+        ("valid-patch-json-content-type", 415, false),
+        ("valid-patch-no-content-type", 415, false),
+        ("nosign-patch", 401, false),
+        ("tampered-patch", 401, false),
+        ("stale-patch", 401, false),
+    ] {
+        let path = format!("{}/fuzz/seeds/emulator/{seed}", env!("CARGO_MANIFEST_DIR"));
+        let data = std::fs::read(path).unwrap();
+        let emu = harness.emulator();
+        let input = fuzz_input::request(&fuzz_input::decode(&data), &emu);
+        let before = emu.version();
+        let answer = emu.call(&input).unwrap();
+        assert_eq!(
+            (answer.status, emu.version() != before),
+            (status, changed),
+            "{seed}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        fuzz_input::check(seed, &data);
+    }
 }

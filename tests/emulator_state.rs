@@ -5,9 +5,13 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use poolctl::auth::signer::{self, SigningInput};
+use serde_json::{json, Value};
 
 use common::{run, std_poolctl, Emulator};
 
@@ -148,10 +152,22 @@ fn malformed_pools_are_refused_at_start_naming_the_pool() {
     no_label.as_object_mut().unwrap().remove("label");
     let mut odd_type = good("pool-odd");
     odd_type["pool_type"] = "Huge".into();
+    // A scale that does not end at the pool's resources.
+    let mut odd_scale = good("pool-scaled");
+    odd_scale["scales"] = serde_json::json!([{"at_ms": 1_729_773_800_000u64,
+        "from": [{"flavor": "modelarts.vm.cpu.8ud", "count": 1}],
+        "to": [{"flavor": "modelarts.vm.cpu.8ud", "count": 5}], "sold_out": []}]);
+    let mut no_scale_list = good("pool-scalenull");
+    no_scale_list["scales"] = serde_json::json!({"at_ms": 1});
     for (bad, named) in [
         (null_object, "pool-null-0123456789abcdef0123456789abcdef"),
         (no_label, "pool-nolabel-0123456789abcdef0123456789abcdef"),
         (odd_type, "pool-odd-0123456789abcdef0123456789abcdef"),
+        (odd_scale, "pool-scaled-0123456789abcdef0123456789abcdef"),
+        (
+            no_scale_list,
+            "pool-scalenull-0123456789abcdef0123456789abcdef",
+        ),
     ] {
         let file = serde_json::json!({
             "format": "poolctl-emulator-state/1",
@@ -343,4 +359,179 @@ fn credentials_that_are_empty_or_not_visible_ascii_are_refused() {
     std::fs::write(&state, &text).unwrap();
     let emu = Emulator::start(&["--state", state.to_str().unwrap()]);
     assert_eq!(emu.get("HUAWEICLOUD_SDK_SK"), "a!~\"#{}");
+}
+
+/// One signed request to the emulator, as a client sends it, over a plain
+/// socket: the status and the JSON answer.
+fn call(
+    emu: &Emulator,
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    content_type: Option<&str>,
+    body: &[u8],
+) -> (u16, Value) {
+    let endpoint = emu.get("POOLCTL_ENDPOINT");
+    let host = endpoint.strip_prefix("http://").unwrap().to_string();
+    let pairs: Vec<(String, String)> = query
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut headers = vec![
+        ("host".to_string(), host.clone()),
+        (
+            "x-sdk-date".to_string(),
+            poolctl::time::sdk_date_from_unix(poolctl::time::now_unix()),
+        ),
+    ];
+    if let Some(t) = content_type {
+        headers.push(("content-type".to_string(), t.to_string()));
+    }
+    let authorization = signer::authorization(
+        &SigningInput {
+            method,
+            path,
+            query: &pairs,
+            headers: &headers,
+            body,
+        },
+        &emu.get("HUAWEICLOUD_SDK_AK"),
+        &emu.get("HUAWEICLOUD_SDK_SK"),
+    );
+    let q = signer::canonical_query(&pairs);
+    let target = if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{q}")
+    };
+    let mut head = format!("{method} {target} HTTP/1.1\r\n");
+    for (k, v) in &headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "authorization: {authorization}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut sock = std::net::TcpStream::connect(&host).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    sock.write_all(head.as_bytes()).unwrap();
+    sock.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    sock.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8(answer).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(!head.to_ascii_lowercase().contains("chunked"), "{head}");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn pool_path(emu: &Emulator, name: &str) -> String {
+    format!("/v2/{}/pools/{name}", emu.get("POOLCTL_PROJECT_ID"))
+}
+
+/// Polls show until the pool's status satisfies `done`.
+fn show_until(emu: &Emulator, name: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let t0 = Instant::now();
+    loop {
+        let (status, pool) = call(emu, "GET", &pool_path(emu, name), &[], None, b"");
+        assert_eq!(status, 200, "{pool}");
+        if done(&pool["status"]) {
+            return pool;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(20), "{}", pool["status"]);
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// A PATCH is in the state file once answered: a restarted emulator (even
+/// with another provision time) shows the new spec, carries the scale on
+/// from its timestamps, and lists its events.
+#[test]
+fn a_patch_survives_a_restart_on_the_same_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let state_arg = state.to_str().unwrap();
+    let emu = Emulator::start(&["--state", state_arg, "--provision-time", "300ms"]);
+    create(&emu, "pool-patched");
+    let name = common::pools_named(&emu, "pool-patched")[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    show_until(&emu, &name, |st| st["phase"] == "Running");
+    let patch = json!({
+        "metadata": {"annotations": {"team": "ml"}},
+        "spec": {"resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": 3}]}
+    });
+    let (status, answer) = call(
+        &emu,
+        "PATCH",
+        &pool_path(&emu, &name),
+        &[],
+        Some("application/merge-patch+json"),
+        patch.to_string().as_bytes(),
+    );
+    assert_eq!(status, 200, "{answer}");
+    // On disk before the answer: the new spec and the scale.
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let pool = &saved["pools"][0];
+    assert_eq!(
+        pool["resources"],
+        json!([{"flavor": "modelarts.vm.cpu.8ud", "count": 3}])
+    );
+    assert_eq!(pool["object"]["metadata"]["annotations"]["team"], "ml");
+    let scales = pool["scales"].as_array().unwrap();
+    assert_eq!(scales.len(), 1);
+    assert_eq!(
+        scales[0]["from"],
+        json!([{"flavor": "modelarts.vm.cpu.8ud", "count": 1}])
+    );
+    drop(emu); // kill -9
+
+    let emu = Emulator::start(&["--state", state_arg, "--provision-time", "1h"]);
+    let done = show_until(&emu, &name, |st| {
+        st["resources"]["available"][0]["count"] == 3
+    });
+    assert_eq!(done["status"]["phase"], "Running");
+    assert_eq!(
+        done["spec"]["resources"],
+        json!([{"flavor": "modelarts.vm.cpu.8ud", "count": 3, "maxCount": 3}])
+    );
+    assert_eq!(done["metadata"]["annotations"]["team"], "ml");
+    let (status, events) = call(
+        &emu,
+        "GET",
+        &format!("/v1/{}/events", emu.get("POOLCTL_PROJECT_ID")),
+        &[("resource", "pools"), ("name", &name)],
+        None,
+        b"",
+    );
+    assert_eq!(status, 200, "{events}");
+    let reasons: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "PoolCreating",
+            "NodesAvailable",
+            "PoolRunning",
+            "PoolScaling",
+            "PoolScaled"
+        ]
+    );
+    // And it can be patched again after the restart.
+    let (status, answer) = call(
+        &emu,
+        "PATCH",
+        &pool_path(&emu, &name),
+        &[],
+        Some("application/merge-patch+json"),
+        br#"{"metadata": {"annotations": {"team": null}}}"#,
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer["metadata"]["annotations"].get("team").is_none());
 }

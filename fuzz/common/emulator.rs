@@ -20,25 +20,27 @@
 //!   `unsent` (a signed header that is not sent), `nosign` (no credentials),
 //!   `badtoken` (another token). Anything else is `raw`: the headers as given.
 //! - line 2, `METHOD TARGET`; then header lines `Name: value` up to an empty
-//!   line; the rest is the body. `{project}`, `{pool}`, `{order}`, `{ak}`
-//!   and `{token}` in the target and in header values are the emulator's
-//!   project id, its one pool, that pool's (unpaid) order, access key and
-//!   token.
+//!   line; the rest is the body. `{project}`, `{pool}`, `{order}`,
+//!   `{running}`, `{ak}` and `{token}` in the target and in header values
+//!   are the emulator's project id, its first pool (`Waiting` for its
+//!   order), that pool's unpaid order, its `Running` pool (which a PATCH
+//!   can change), access key and token.
 //!
 //! Properties, for every input HTTP can carry:
 //!
 //! - nothing panics;
 //! - the status is one `api/NOTES.md` allows for a request the emulator
 //!   answers without injected faults (200, 400, 401, 403, 404, 409, 413),
-//!   or 204 from the emulator's pay call; every answer has an
+//!   204 from the emulator's pay call, or 415 from a PATCH that is not a
+//!   JSON merge patch; every answer has an
 //!   `X-Request-Id` and is JSON (a 204 has no body), and every 4xx/5xx is
 //!   `{"error_code": "...", "error_msg": "..."}`;
 //! - a `valid` or `token` request is never refused as unauthenticated;
 //! - a request refused from its headers is refused before its body is read:
 //!   in those modes the body never ends, and is never read;
-//! - the pools change only on a 200 to an authenticated `POST` or `DELETE`,
-//!   or a 204 to an authenticated `POST` (the pay call): an unsigned or
-//!   badly signed request never changes anything.
+//! - the pools change only on a 200 to an authenticated `POST`, `PATCH` or
+//!   `DELETE`, or a 204 to an authenticated `POST` (the pay call): an
+//!   unsigned or badly signed request never changes anything.
 
 use poolctl::emulator::harness::{self, Answer, Harness, Input};
 
@@ -128,10 +130,11 @@ pub fn decode(mut data: &[u8]) -> Decoded {
     }
 }
 
-fn substitute(s: &str, pool: &str, order: &str) -> String {
+fn substitute(s: &str, emu: &harness::Emulator<'_>) -> String {
     s.replace("{project}", harness::PROJECT_ID)
-        .replace("{pool}", pool)
-        .replace("{order}", order)
+        .replace("{pool}", emu.pool())
+        .replace("{order}", emu.order())
+        .replace("{running}", emu.running())
         .replace("{ak}", harness::AK)
         .replace("{token}", harness::TOKEN)
 }
@@ -158,16 +161,15 @@ fn remove_credentials(input: &mut Input) {
 
 /// The request an input stands for, on `emu`.
 pub fn request(decoded: &Decoded, emu: &harness::Emulator<'_>) -> Input {
-    let (pool, order) = (emu.pool(), emu.order());
     let mut input = Input {
         method: decoded.method.clone(),
-        target: substitute(&decoded.target, pool, order),
+        target: substitute(&decoded.target, emu),
         headers: decoded
             .headers
             .iter()
             .map(|(n, v)| {
                 let v = String::from_utf8(v.clone())
-                    .map(|s| substitute(&s, pool, order).into_bytes())
+                    .map(|s| substitute(&s, emu).into_bytes())
                     .unwrap_or_else(|e| e.into_bytes());
                 (n.clone(), v)
             })
@@ -217,8 +219,9 @@ pub fn request(decoded: &Decoded, emu: &harness::Emulator<'_>) -> Input {
 }
 
 /// Statuses the emulator answers without injected faults (api/NOTES.md,
-/// docs/emulator.md): 200, 204 (the pay call), the 4xx of its error table.
-const ALLOWED: [u16; 8] = [200, 204, 400, 401, 403, 404, 409, 413];
+/// docs/emulator.md): 200, 204 (the pay call), the 4xx of its error table
+/// (415: a PATCH that is not a merge patch).
+const ALLOWED: [u16; 9] = [200, 204, 400, 401, 403, 404, 409, 413, 415];
 
 /// Checks the properties for one input; `name` says which in a failure.
 pub fn check(name: &str, data: &[u8]) {
@@ -312,7 +315,7 @@ pub fn check(name: &str, data: &[u8]) {
             _ => false,
         };
         let changing = match answer.status {
-            200 => matches!(input.method.as_str(), "POST" | "DELETE"),
+            200 => matches!(input.method.as_str(), "POST" | "PATCH" | "DELETE"),
             204 => input.method == "POST",
             _ => false,
         };

@@ -4,9 +4,10 @@
 //! name axum or tokio types themselves.
 //!
 //! Each [`Harness::emulator`] is a fresh emulator: fixed credentials, ids
-//! drawn from a fixed seed, no faults, no state file, and one pool created
-//! through the router, so an input can name it: a yearly/monthly one, with
-//! an order an input can pay.
+//! drawn from a fixed seed, no faults, no state file, and two pools created
+//! through the router, so an input can name them: a yearly/monthly one,
+//! with an order an input can pay, and one created long enough ago to be
+//! `Running`, which an input can PATCH.
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -38,6 +39,8 @@ pub const HOST: &str = "127.0.0.1:8765";
 pub const NETWORK: &str = "network-fuzz";
 /// The name label of the pool each emulator starts with.
 pub const POOL_LABEL: &str = "pool-fuzz";
+/// The name label of its `Running` pool (`modelarts.vm.cpu.8ud`, 2 nodes).
+pub const RUNNING_LABEL: &str = "pool-fuzz-running";
 /// How long a body may stall: only a request whose body is read waits for
 /// it, and none of the harness's stalled bodies should be read.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_millis(20);
@@ -88,6 +91,7 @@ pub struct Emulator<'a> {
     router: Router,
     pool: String,
     order: String,
+    running: String,
 }
 
 impl Default for Harness {
@@ -140,27 +144,9 @@ impl Harness {
             router,
             pool: String::new(),
             order: String::new(),
+            running: String::new(),
         };
-        let body = serde_json::json!({
-            "kind": "Pool", "apiVersion": "v2",
-            "metadata": {"labels": {"os.modelarts/name": POOL_LABEL},
-                         "annotations": {"os.modelarts/billing.mode": "1"}},
-            "spec": {"type": "Dedicate", "scope": ["Train"], "network": {"name": NETWORK},
-                     "resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": 2}]}
-        })
-        .to_string();
-        let path = format!("/v2/{PROJECT_ID}/pools");
-        let mut input = Input {
-            method: "POST".into(),
-            target: path.clone(),
-            headers: vec![("Content-Type".into(), b"application/json".to_vec())],
-            body: body.into_bytes(),
-            stalled: false,
-        };
-        emu.sign(&mut input, crate::time::now_unix());
-        let answer = emu.call(&input).expect("a valid request");
-        let created: serde_json::Value =
-            serde_json::from_slice(&answer.body).expect("a JSON answer");
+        let created = emu.create(POOL_LABEL, "1");
         emu.pool = created["metadata"]["name"]
             .as_str()
             .unwrap_or_else(|| panic!("the first pool is created: {created}"))
@@ -169,14 +155,61 @@ impl Harness {
             .as_str()
             .unwrap_or_else(|| panic!("the first pool has an order: {created}"))
             .to_string();
+        let created = emu.create(RUNNING_LABEL, "0");
+        emu.running = created["metadata"]["name"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the second pool is created: {created}"))
+            .to_string();
+        // Created ten provision times ago: Running now.
+        let back = 10 * emu.app.config.provision_time.as_millis() as u64;
+        let now = crate::time::now_unix() * 1000;
+        let name = emu.running.clone();
+        self.rt
+            .block_on(emu.app.store.update(now, |list| {
+                let found = list.iter_mut().find(|p| p.name == name);
+                if let Some(p) = found {
+                    let p = Arc::make_mut(p);
+                    p.created_ms = p.created_ms.saturating_sub(back);
+                }
+                ((), true)
+            }))
+            .expect("no file to write");
         emu
     }
 }
 
 impl Emulator<'_> {
+    /// Creates a pool labelled `label` through the router (billing mode
+    /// `billing`, 2 nodes of `modelarts.vm.cpu.8ud`): the create answer.
+    fn create(&self, label: &str, billing: &str) -> serde_json::Value {
+        let body = serde_json::json!({
+            "kind": "Pool", "apiVersion": "v2",
+            "metadata": {"labels": {"os.modelarts/name": label},
+                         "annotations": {"os.modelarts/billing.mode": billing}},
+            "spec": {"type": "Dedicate", "scope": ["Train"], "network": {"name": NETWORK},
+                     "resources": [{"flavor": "modelarts.vm.cpu.8ud", "count": 2}]}
+        })
+        .to_string();
+        let mut input = Input {
+            method: "POST".into(),
+            target: format!("/v2/{PROJECT_ID}/pools"),
+            headers: vec![("Content-Type".into(), b"application/json".to_vec())],
+            body: body.into_bytes(),
+            stalled: false,
+        };
+        self.sign(&mut input, crate::time::now_unix());
+        let answer = self.call(&input).expect("a valid request");
+        serde_json::from_slice(&answer.body).expect("a JSON answer")
+    }
+
     /// `metadata.name` of the pool it started with.
     pub fn pool(&self) -> &str {
         &self.pool
+    }
+
+    /// `metadata.name` of its `Running` pool.
+    pub fn running(&self) -> &str {
+        &self.running
     }
 
     /// The order id of that pool (not paid yet).
@@ -331,7 +364,7 @@ mod tests {
         let harness = Harness::new();
         let emu = harness.emulator();
         assert!(emu.pool().starts_with("pool-fuzz-"), "{}", emu.pool());
-        assert_eq!(emu.version(), 1);
+        let v0 = emu.version();
         let mut list = Input {
             method: "GET".into(),
             target: format!("/v2/{PROJECT_ID}/pools?labelSelector=os.modelarts%2Fname%3Dpool-fuzz"),
@@ -348,7 +381,7 @@ mod tests {
         list.body = b"{".to_vec();
         let a = emu.call(&list).unwrap();
         assert_eq!((a.status, a.body_read), (401, false));
-        assert_eq!(emu.version(), 1);
+        assert_eq!(emu.version(), v0);
         // Invalid HTTP is refused before the emulator.
         list.headers.push(("bad name".into(), b"x".to_vec()));
         assert!(emu.call(&list).is_err());
@@ -361,11 +394,30 @@ mod tests {
         emu.sign(&mut pay, crate::time::now_unix());
         let a = emu.call(&pay).unwrap();
         assert_eq!((a.status, a.body.is_empty()), (204, true));
-        assert_eq!(emu.version(), 2);
+        assert_eq!(emu.version(), v0 + 1);
         assert_eq!(emu.call(&pay).unwrap().status, 204);
-        assert_eq!(emu.version(), 2, "paying twice changes nothing");
+        assert_eq!(emu.version(), v0 + 1, "paying twice changes nothing");
+        // The running pool can be patched.
+        let mut patch = Input {
+            method: "PATCH".into(),
+            target: format!("/v2/{PROJECT_ID}/pools/{}", emu.running()),
+            headers: vec![(
+                "Content-Type".into(),
+                super::super::MERGE_PATCH.as_bytes().to_vec(),
+            )],
+            body: br#"{"spec":{"resources":[{"flavor":"modelarts.vm.cpu.8ud","count":3}]}}"#
+                .to_vec(),
+            stalled: false,
+        };
+        emu.sign(&mut patch, crate::time::now_unix());
+        let a = emu.call(&patch).unwrap();
+        assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+        assert_eq!(emu.version(), v0 + 2);
         // Fresh emulators are alike.
-        assert_eq!(harness.emulator().pool(), emu.pool());
-        assert_eq!(harness.emulator().order(), emu.order());
+        let fresh = harness.emulator();
+        assert_eq!(fresh.pool(), emu.pool());
+        assert_eq!(fresh.order(), emu.order());
+        assert_eq!(fresh.running(), emu.running());
+        assert_eq!(fresh.version(), v0);
     }
 }
