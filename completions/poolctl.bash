@@ -113,7 +113,7 @@ _poolctl() {
 
     case "${cmd}" in
         poolctl)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version create validate get diff apply describe list wait delete flavors emulator schema completions man help"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version create validate get diff apply describe list wait delete flavors emulator schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,20 +139,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -163,7 +174,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__apply)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,20 +308,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -321,46 +343,18 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__completions)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -h -V --output --quiet --verbose --show-settings --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --project-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --iam-endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workspace-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -371,7 +365,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__create)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,20 +503,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -533,7 +538,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__delete)
-            opts="-f -l -o -q -v -h -V --filename --label-selector --name --ignore-not-found --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -l -o -q -v -h -V --filename --label-selector --name --ignore-not-found --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,20 +588,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -607,7 +623,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__describe)
-            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,20 +649,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -657,7 +684,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__diff)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --validate --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --validate --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,20 +814,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -811,7 +849,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__emulator)
-            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,40 +875,12 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --project-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --iam-endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workspace-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -881,7 +891,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__flavors)
-            opts="-o -q -v -h -V --type --az --available --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --type --az --available --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,20 +925,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -939,7 +960,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__get)
-            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,20 +986,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1213,7 +1245,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__list)
-            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1251,20 +1283,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1275,46 +1318,18 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__man)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --project-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --iam-endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workspace-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1325,46 +1340,18 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__schema)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --project-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --iam-endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workspace-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1375,7 +1362,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__validate)
-            opts="-f -o -q -v -h -V --filename --validate --preflight --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --validate --preflight --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1413,20 +1400,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1437,7 +1435,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__wait)
-            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --output --quiet --verbose --ca-bundle --request-timeout --allow-plain-http --emulator --show-settings --help --version"
+            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1471,20 +1469,31 @@ _poolctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ca-bundle)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --ca-bundle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_poolctl_global_optspecs
-    string join \n region= endpoint= project-id= iam-endpoint= workspace-id= o/output= q/quiet v/verbose ca-bundle= request-timeout= allow-plain-http emulator show-settings h/help V/version
+    string join \n region= endpoint= project-id= iam-endpoint= workspace-id= ca-bundle= request-timeout= allow-plain-http emulator o/output= q/quiet v/verbose show-settings h/help V/version
 end
 
 function __fish_poolctl_needs_command
@@ -29,15 +29,15 @@ complete -c poolctl -n "__fish_poolctl_needs_command" -l endpoint -d 'ModelArts 
 complete -c poolctl -n "__fish_poolctl_needs_command" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_needs_command" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_needs_command" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
-complete -c poolctl -n "__fish_poolctl_needs_command" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_needs_command" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_needs_command" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_needs_command" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s V -l version -d 'Print version'
@@ -93,20 +93,20 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l endpoint -d '
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l dry-run -d 'Print the request body that would be sent, and send nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l wait -d 'Follow the pool until it is Running or has failed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l no-preflight -d 'Skip the checks against the service (flavors sold out or unknown, network missing)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-secrets -d 'Show secret values (userLogin.password) instead of <redacted>'
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s V -l version -d 'Print version'
@@ -118,16 +118,16 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l endpoint -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l preflight -d 'Also run create\'s checks against the service (flavors, networks); creates nothing'
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s V -l version -d 'Print version'
@@ -136,16 +136,16 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l endpoint -d 'Mod
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-secrets -d 'Show secret values instead of <redacted>'
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s V -l version -d 'Print version'
@@ -183,16 +183,16 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l endpoint -d 'Mo
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s V -l version -d 'Print version'
@@ -231,20 +231,20 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l endpoint -d 'M
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l dry-run -d 'Print what would be created and the patches; send nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l wait -d 'Wait until each pool is Running with the nodes it asks for'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l no-preflight -d 'Skip the checks against the service (flavors sold out or unknown, network missing)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l show-secrets -d 'Show secret values (userLogin.password) instead of <redacted>'
-complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s V -l version -d 'Print version'
@@ -253,16 +253,16 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l endpoint -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l show-secrets -d 'Show secret values instead of <redacted>'
-complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s V -l version -d 'Print version'
@@ -275,15 +275,15 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l endpoint -d 'Mo
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s V -l version -d 'Print version'
@@ -295,15 +295,15 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l endpoint -d 'Mo
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s V -l version -d 'Print version'
@@ -316,17 +316,17 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l endpoint -d '
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ignore-not-found -d 'A pool that does not exist is not an error (exit 0)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pools are gone'
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s V -l version -d 'Print version'
@@ -339,16 +339,16 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l endpoint -d 
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l available -d 'Only flavors not sold out (in --az, else in some AZ)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s q -l quiet -d 'Print only the result: no progress, no warnings'
-complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s q -l quiet -d 'Print only the result: no progress, no warnings'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s V -l version -d 'Print version'
@@ -357,71 +357,35 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-t
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l seed -d 'Seed of the fault injection, for reproducible runs' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l state -d 'Keep pools in this file across restarts (written atomically)' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l region -d 'Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the project [env: POOLCTL_REGION]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l endpoint -d 'ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l project-id -d 'Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file, else looked up through IAM]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l iam-endpoint -d 'IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT, HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint modelarts.X, else from --region]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s V -l version -d 'Print version'

@@ -33,32 +33,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Flags of every command: the output, and (before the command) the service.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the
-    /// project [env: POOLCTL_REGION].
-    #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT].
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint: Option<String>,
-
-    /// Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file,
-    /// else looked up through IAM].
-    #[arg(long, global = true, value_name = "ID")]
-    pub project_id: Option<String>,
-
-    /// IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT,
-    /// HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint
-    /// modelarts.X, else from --region].
-    #[arg(long, global = true, value_name = "URL")]
-    pub iam_endpoint: Option<String>,
-
-    /// Workspace of every lookup, and of created pools whose manifest names none
-    /// (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0].
-    #[arg(long, global = true, value_name = "ID")]
-    pub workspace_id: Option<String>,
+    /// The service flags, given before the command (`poolctl --region X get ...`);
+    /// the same flags after it win.
+    #[command(flatten)]
+    pub service: ServiceArgs,
 
     /// Output format of the result on stdout.
     #[arg(
@@ -67,44 +48,87 @@ pub struct GlobalArgs {
         global = true,
         value_enum,
         default_value_t = OutputFormat::Text,
-        value_name = "FORMAT"
+        value_name = "FORMAT",
+        help_heading = "Output"
     )]
     pub output: OutputFormat,
 
     /// Print only the result: no progress, no warnings.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Output")]
     pub quiet: bool,
 
     /// More detail on stderr; -vv traces HTTP (secrets redacted).
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
-
-    /// PEM file of CA certificates to trust, added to the system's [env: POOLCTL_CA_BUNDLE].
-    #[arg(long, global = true, value_name = "PATH")]
-    pub ca_bundle: Option<PathBuf>,
-
-    /// Time limit of each HTTP request, e.g. 30s, 2m.
-    #[arg(
-        long,
-        global = true,
-        value_parser = parse_duration,
-        default_value = "60s",
-        value_name = "DUR"
-    )]
-    pub request_timeout: Duration,
-
-    /// Allow plain http:// to a host that is not this machine; credentials then cross the
-    /// network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1].
-    #[arg(long, global = true)]
-    pub allow_plain_http: bool,
-
-    /// Run a pool API emulator inside this process and point this command at it: no account needed.
-    #[arg(long, global = true)]
-    pub emulator: bool,
 
     /// Print the settings resolved from flags, environment and files (secrets redacted), and exit.
     #[arg(long, global = true, hide = true)]
     pub show_settings: bool,
+}
+
+/// Where the service is and how to reach it: the flags of the commands
+/// that talk to it, and only theirs (`validate` for `--preflight`).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Service")]
+pub struct ServiceArgs {
+    /// Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the
+    /// project [env: POOLCTL_REGION].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file,
+    /// else looked up through IAM].
+    #[arg(long, value_name = "ID")]
+    pub project_id: Option<String>,
+
+    /// IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT,
+    /// HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint
+    /// modelarts.X, else from --region].
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// Workspace of every lookup, and of created pools whose manifest names none
+    /// (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0].
+    #[arg(long, value_name = "ID")]
+    pub workspace_id: Option<String>,
+
+    /// PEM file of CA certificates to trust, added to the system's [env: POOLCTL_CA_BUNDLE].
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub ca_bundle: Option<PathBuf>,
+
+    /// Time limit of each HTTP request, e.g. 30s, 2m [default: 60s].
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub request_timeout: Option<Duration>,
+
+    /// Allow plain http:// to a host that is not this machine; credentials then cross the
+    /// network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1].
+    #[arg(long)]
+    pub allow_plain_http: bool,
+
+    /// Run a pool API emulator inside this process and point this command at it: no account needed.
+    #[arg(long)]
+    pub emulator: bool,
+}
+
+impl ServiceArgs {
+    /// These flags (given after the command), else those given before it.
+    pub fn or(self, before: ServiceArgs) -> ServiceArgs {
+        ServiceArgs {
+            region: self.region.or(before.region),
+            endpoint: self.endpoint.or(before.endpoint),
+            project_id: self.project_id.or(before.project_id),
+            iam_endpoint: self.iam_endpoint.or(before.iam_endpoint),
+            workspace_id: self.workspace_id.or(before.workspace_id),
+            ca_bundle: self.ca_bundle.or(before.ca_bundle),
+            request_timeout: self.request_timeout.or(before.request_timeout),
+            allow_plain_http: self.allow_plain_http || before.allow_plain_http,
+            emulator: self.emulator || before.emulator,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -236,6 +260,9 @@ pub struct CreateArgs {
     /// Show secret values (userLogin.password) instead of <redacted>.
     #[arg(long)]
     pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 /// Flags that build a pool. With -f they override the manifest.
@@ -352,6 +379,9 @@ pub struct ValidateArgs {
     /// Also run create's checks against the service (flavors, networks); creates nothing.
     #[arg(long)]
     pub preflight: bool,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -362,6 +392,9 @@ pub struct GetArgs {
     /// Show secret values instead of <redacted>.
     #[arg(long)]
     pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -376,6 +409,9 @@ pub struct DiffArgs {
     /// Unknown fields: strict (error) or warn.
     #[arg(long = "validate", value_enum, default_value_t = ValidateMode::Strict, value_name = "MODE")]
     pub validate: ValidateMode,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -410,6 +446,9 @@ pub struct ApplyArgs {
     /// Show secret values (userLogin.password) instead of <redacted>.
     #[arg(long)]
     pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -420,6 +459,9 @@ pub struct DescribeArgs {
     /// Show secret values instead of <redacted>.
     #[arg(long)]
     pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -442,6 +484,9 @@ pub struct FlavorsArgs {
     /// Only flavors not sold out (in --az, else in some AZ).
     #[arg(long)]
     pub available: bool,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -460,6 +505,9 @@ pub struct ListArgs {
     /// Only pools in this state.
     #[arg(long, value_enum, value_name = "STATUS")]
     pub status: Option<ListStatus>,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -480,6 +528,9 @@ pub struct WaitArgs {
     /// How long to wait, e.g. 90m.
     #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
     pub wait_timeout: Duration,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -512,6 +563,9 @@ pub struct DeleteArgs {
     /// How long --wait waits.
     #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
     pub wait_timeout: Duration,
+
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ use std::time::Duration;
 use crate::cli::{
     ApplyArgs, Cli, Command, CreateArgs, DeleteArgs, DescribeArgs, DiffArgs, FlavorType,
     FlavorsArgs, GetArgs, GlobalArgs, IfExists as CliIfExists, ListArgs, ListStatus, OutputFormat,
-    PoolFlags, ValidateMode, WaitArgs, WaitFor,
+    PoolFlags, ServiceArgs, ValidateMode, WaitArgs, WaitFor,
 };
 use crate::client::RetryPolicy;
 use crate::diagnostic::Severity;
@@ -54,6 +54,9 @@ const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
 /// How long a wait rides out a service that does not answer (default 5m).
 const MAX_OUTAGE: &str = "POOLCTL_MAX_OUTAGE";
 const PAGE_LIMIT: &str = "POOLCTL_PAGE_LIMIT";
+
+/// `--request-timeout` unless given.
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Each global flag with the environment variables that stand in for it, in
 /// order. The flags' help names them; a test keeps the two in step.
@@ -316,8 +319,29 @@ impl OutputSettings {
     }
 }
 
-fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
-    if args.request_timeout.is_zero() {
+/// The service flags a command was given after its name (taken out of it).
+fn taken_service(command: &mut Command) -> ServiceArgs {
+    let service = match command {
+        Command::Create(a) => &mut a.service,
+        Command::Validate(a) => &mut a.service,
+        Command::Get(a) => &mut a.service,
+        Command::Describe(a) => &mut a.service,
+        Command::List(a) => &mut a.service,
+        Command::Wait(a) => &mut a.service,
+        Command::Delete(a) => &mut a.service,
+        Command::Diff(a) => &mut a.service,
+        Command::Apply(a) => &mut a.service,
+        Command::Flavors(a) => &mut a.service,
+        Command::Emulator(_) | Command::Schema | Command::Completions(_) | Command::Man => {
+            return ServiceArgs::default()
+        }
+    };
+    std::mem::take(service)
+}
+
+fn http(args: &ServiceArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
+    let request_timeout = args.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+    if request_timeout.is_zero() {
         return Err(Error::usage_hint(
             "--request-timeout must be more than 0",
             "e.g. --request-timeout 30s",
@@ -359,7 +383,7 @@ fn http(args: &GlobalArgs, env: Env<'_>) -> Result<HttpSettings, Error> {
     Ok(HttpSettings {
         page_limit,
         allow_plain_http,
-        request_timeout: args.request_timeout,
+        request_timeout,
         ca_bundle: args.ca_bundle.clone().or_else(|| {
             CA_BUNDLE
                 .iter()
@@ -439,8 +463,13 @@ pub fn resolve(
     env: Env<'_>,
     home: Option<&Path>,
 ) -> Result<Settings, Error> {
-    let Cli { global, command } = cli;
-    let workspace_given = first(global.workspace_id.clone(), env, WORKSPACE_ID);
+    let Cli {
+        global,
+        mut command,
+    } = cli;
+    // The service flags after the command win over those before it.
+    let service = taken_service(&mut command).or(global.service.clone());
+    let workspace_given = first(service.workspace_id.clone(), env, WORKSPACE_ID);
     let workspace = workspace_given
         .clone()
         .unwrap_or_else(|| crate::model::DEFAULT_WORKSPACE.to_string());
@@ -450,18 +479,18 @@ pub fn resolve(
         if !uses_service {
             return Ok(Service::None);
         }
-        let http = http(&global, env)?;
-        Ok(if global.emulator {
+        let http = http(&service, env)?;
+        Ok(if service.emulator {
             Service::Emulator {
                 provision_time: EMULATOR_PROVISION_TIME,
                 http,
             }
         } else {
             let flags = TargetFlags {
-                region: global.region.clone(),
-                endpoint: global.endpoint.clone(),
-                project_id: global.project_id.clone(),
-                iam_endpoint: global.iam_endpoint.clone(),
+                region: service.region.clone(),
+                endpoint: service.endpoint.clone(),
+                project_id: service.project_id.clone(),
+                iam_endpoint: service.iam_endpoint.clone(),
             };
             Service::Remote {
                 target: target::resolve_target(flags, env, home),
@@ -481,6 +510,7 @@ pub fn resolve(
                 validate,
                 no_preflight,
                 show_secrets,
+                ..
             } = a;
             let create = CreateSettings {
                 files,
@@ -507,7 +537,9 @@ pub fn resolve(
             }),
             remote(a.preflight)?,
         ),
-        Command::Describe(DescribeArgs { name, show_secrets }) => (
+        Command::Describe(DescribeArgs {
+            name, show_secrets, ..
+        }) => (
             CommandSettings::Describe(DescribeSettings {
                 name,
                 workspace,
@@ -519,6 +551,7 @@ pub fn resolve(
             flavor_type,
             az,
             available,
+            ..
         }) => (
             CommandSettings::Flavors(FlavorsSettings {
                 kind: flavor_type.map(|t| match t {
@@ -531,7 +564,9 @@ pub fn resolve(
             }),
             remote(true)?,
         ),
-        Command::Get(GetArgs { name, show_secrets }) => (
+        Command::Get(GetArgs {
+            name, show_secrets, ..
+        }) => (
             CommandSettings::Get(GetSettings {
                 name,
                 workspace,
@@ -542,6 +577,7 @@ pub fn resolve(
         Command::List(ListArgs {
             label_selector,
             status,
+            ..
         }) => (
             CommandSettings::List(ListSettings {
                 workspace,
@@ -558,6 +594,7 @@ pub fn resolve(
             name,
             wait_for,
             wait_timeout,
+            ..
         }) => (
             CommandSettings::Wait(WaitSettings {
                 name,
@@ -578,6 +615,7 @@ pub fn resolve(
             ignore_not_found,
             wait,
             wait_timeout,
+            ..
         }) => {
             let targets = match (names.is_empty(), files.is_empty(), label_selector) {
                 (false, _, _) => DeleteTargets::Names(names),
@@ -615,6 +653,7 @@ pub fn resolve(
             files,
             pool,
             validate,
+            ..
         }) => (
             CommandSettings::Diff(DiffSettings {
                 files,
@@ -633,6 +672,7 @@ pub fn resolve(
                 validate,
                 no_preflight,
                 show_secrets,
+                ..
             } = a;
             let apply = ApplySettings {
                 files,
