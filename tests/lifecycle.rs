@@ -221,6 +221,27 @@ fn a_scale_onto_a_sold_out_flavor_ends_scaling_failed_with_the_services_event() 
     );
     assert!(r.stderr.contains("recent warning events:"), "{}", r.stderr);
     assert!(r.stderr.contains("ScalingFailed: "), "{}", r.stderr);
+    // The failed count is now the pool's spec: the same apply finds no
+    // difference, and must not call that a success.
+    let r = run(emu.poolctl().args([
+        "-vv",
+        "apply",
+        "-f",
+        MANIFEST,
+        "--resource",
+        "flavor=modelarts.vm.cpu.8ud,count=2",
+        "--resource",
+        "flavor=modelarts.vm.gpu.v100,count=1",
+        "--no-preflight",
+    ]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is as the manifest says, but ScalingFailed"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&r).is_empty(), "{:?}", writes(&r));
     // With preflight, the same apply stops before the patch.
     let r = run(emu.poolctl().args([
         "apply",

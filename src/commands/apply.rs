@@ -171,13 +171,35 @@ impl ApplySettings {
                             }),
                         }
                     }
-                    Action::Unchanged { live } => {
-                        printer.info(&format!("pool {} unchanged", plan.display));
-                        Ok((
-                            live,
-                            nodes.map_or(Goal::Running, |n| Goal::Scaled { nodes: n }),
-                        ))
-                    }
+                    Action::Unchanged { live } => match live.pool.phase() {
+                        // Its spec is the manifest's, and yet it failed (a
+                        // scale onto a sold-out flavor leaves the count it
+                        // failed to reach): not a success to report.
+                        Some(p) if crate::model::phase::is_failed(p) => {
+                            printer.info(&format!(
+                                "pool {} is as the manifest says, but {p}; nothing was sent",
+                                plan.display
+                            ));
+                            Err(Error::PoolFailed {
+                                name: plan.display.clone(),
+                                target: format!(
+                                    "{}{}",
+                                    plan.display,
+                                    crate::client::workspace_flag(&plan.workspace)
+                                ),
+                                phase: p.to_string(),
+                                message: live.pool.status.message.clone(),
+                                events: Vec::new(),
+                            })
+                        }
+                        _ => {
+                            printer.info(&format!("pool {} unchanged", plan.display));
+                            Ok((
+                                live,
+                                nodes.map_or(Goal::Running, |n| Goal::Scaled { nodes: n }),
+                            ))
+                        }
+                    },
                     Action::Replace { live, .. } => Ok((live, Goal::Running)),
                 };
                 drop(permit);
