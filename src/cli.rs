@@ -61,6 +61,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
 
+    /// A JMESPath query on the JSON result, e.g. 'items[].metadata.name' (as az --query).
+    #[arg(long, global = true, value_name = "EXPR", help_heading = "Output")]
+    pub query: Option<String>,
+
     /// Print the settings resolved from flags, environment and files (secrets redacted), and exit.
     #[arg(long, global = true, hide = true)]
     pub show_settings: bool,
@@ -133,9 +137,16 @@ impl ServiceArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// For people: details, tables, lines.
     Text,
+    /// The service's objects as JSON.
     Json,
+    /// The same as YAML.
     Yaml,
+    /// metadata.name of each pool (or flavor), one per line.
+    Name,
+    /// list: a table with more columns.
+    Wide,
 }
 
 // Parsed once per run; boxing the large variant would buy nothing.
@@ -505,6 +516,15 @@ pub struct ListArgs {
     /// Only pools in this state.
     #[arg(long, value_enum, value_name = "STATUS")]
     pub status: Option<ListStatus>,
+
+    /// After the list, print each change as it comes (until Ctrl-C); -o json: one
+    /// {"type","object"} per line.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// No header line in the table.
+    #[arg(long)]
+    pub no_headers: bool,
 
     #[command(flatten)]
     pub service: ServiceArgs,

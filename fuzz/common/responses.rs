@@ -20,7 +20,7 @@ pub fn check(name: &str, data: &[u8]) {
                 assert_eq!(&r.raw, v, "{name}: the answer is kept as it came");
                 let f = Fetched::from_read(r);
                 let _ = pools::detail(&f);
-                let _ = pools::table(&[f], 0);
+                let _ = pools::table(&[f], 0, true, true);
             }
         }
         1 => {
@@ -31,7 +31,7 @@ pub fn check(name: &str, data: &[u8]) {
                     "{name}: a list without items read"
                 );
                 let fetched: Vec<Fetched> = items.into_iter().map(Fetched::from_read).collect();
-                let _ = pools::table(&fetched, u64::MAX);
+                let _ = pools::table(&fetched, u64::MAX, true, true);
             }
         }
         2 => {

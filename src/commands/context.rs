@@ -119,9 +119,11 @@ impl Context {
             Service::Remote { target, http } => (target?, http, None),
             Service::Emulator {
                 provision_time,
+                faults,
+                state,
                 http,
             } => {
-                let (target, emu) = start_emulator(provision_time).await?;
+                let (target, emu) = start_emulator(provision_time, faults, state).await?;
                 self.in_process.set(true);
                 self.printer.info(&format!(
                     "note: --emulator: talking to a local emulator at {}; nothing reaches a cloud",
@@ -151,13 +153,29 @@ impl Context {
     }
 }
 
+/// The in-process emulator of `--emulator`. With a state file, pools live
+/// on from one command to the next (the file's credentials are used); a
+/// file another emulator holds is exit 2, as for `poolctl emulator --state`.
 async fn start_emulator(
     provision_time: std::time::Duration,
+    faults: emulator::Faults,
+    state: Option<std::path::PathBuf>,
 ) -> Result<(Target, emulator::Emulator), Error> {
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let config = emulator::Config::with_generated_credentials(listen, provision_time);
+    let mut config = emulator::Config::with_generated_credentials(listen, provision_time);
+    config.faults = faults;
+    let state_given = state.is_some();
+    config.state_file = state;
     let emu = emulator::start(config).await.map_err(|e| {
-        Error::Internal(anyhow::anyhow!("cannot start the in-process emulator: {e}"))
+        if state_given {
+            Error::usage_hint(
+                format!("--emulator: {e}"),
+                "POOLCTL_EMULATOR_STATE names the file the emulated pools are kept in; \
+                 one command at a time may use it",
+            )
+        } else {
+            Error::Internal(anyhow::anyhow!("cannot start the in-process emulator: {e}"))
+        }
     })?;
     let c = emu.config();
     let target = Target {

@@ -9,10 +9,10 @@ use crate::settings::SchemaSettings;
 
 impl Command for SchemaSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
-        let schema = crate::manifest::shape::manifest_schema();
-        let text = serde_json::to_string_pretty(&schema)
+        let schema = serde_json::to_value(crate::manifest::shape::manifest_schema())
             .map_err(|e| Error::Internal(anyhow::anyhow!("cannot render the schema: {e}")))?;
-        ctx.printer.result(&text)?;
+        // JSON for text and -o json; -o yaml and --query as for any result.
+        ctx.printer.value(&schema)?;
         Ok(ExitStatus::Success)
     }
 }

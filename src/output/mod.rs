@@ -6,6 +6,7 @@ mod describe;
 mod plan;
 pub mod pools;
 pub mod progress;
+pub mod query;
 mod report;
 
 use std::io::{IsTerminal, Write};
@@ -27,12 +28,18 @@ pub enum Format {
     Text,
     Json,
     Yaml,
+    /// `-o name`: the names in the JSON result, one per line.
+    Name,
 }
 
 /// Decides quiet/verbose/colour/progress once, from the flags and the terminal.
 #[derive(Debug, Clone)]
 pub struct Printer {
     pub format: Format,
+    /// `-o wide`.
+    pub wide: bool,
+    /// `--query`, parsed.
+    query: Option<Arc<query::Query>>,
     pub quiet: bool,
     pub verbose: u8,
     /// stderr is a terminal: progress may redraw a line.
@@ -49,6 +56,13 @@ impl Printer {
         let interactive = std::io::stderr().is_terminal();
         Printer {
             format: settings.format,
+            wide: settings.wide,
+            // A query that does not parse was refused with the settings.
+            query: settings
+                .query
+                .as_deref()
+                .and_then(|q| query::compile(q).ok())
+                .map(Arc::new),
             quiet: settings.quiet,
             verbose: settings.verbose,
             interactive,
@@ -110,7 +124,47 @@ impl Printer {
 
     /// JSON or YAML text of one value as the result.
     pub fn value(&self, value: &Value) -> Result<(), Error> {
-        self.result(&render_value(value, self.format))
+        let queried;
+        let value = match &self.query {
+            Some(q) => {
+                queried = query::apply(q, value).map_err(|e| {
+                    Error::usage_hint(
+                        format!("--query cannot be applied to the result: {e}"),
+                        "-o json shows the result the query is applied to",
+                    )
+                })?;
+                &queried
+            }
+            None => value,
+        };
+        match self.format {
+            Format::Name if self.query.is_none() => {
+                let names = names(value);
+                if names.is_empty() {
+                    return Ok(());
+                }
+                self.result(&self.safe(&names.join("\n")))
+            }
+            // What a query picked, plainly, for a shell.
+            Format::Text | Format::Name => {
+                let text = query::plain(value);
+                if text.is_empty() {
+                    return Ok(());
+                }
+                self.result(&self.safe(&text))
+            }
+            _ => self.result(&render_value(value, self.format)),
+        }
+    }
+
+    /// How a result is made: as text for a person, or as its JSON value,
+    /// which [`Printer::value`] then queries, names or renders.
+    fn shape(&self) -> Format {
+        match self.format {
+            Format::Text if self.query.is_none() => Format::Text,
+            Format::Yaml => Format::Yaml,
+            _ => Format::Json,
+        }
     }
 
     /// One value, or several as one List object (DESIGN.md §2).
@@ -125,7 +179,7 @@ impl Printer {
     /// objects as JSON or YAML (one, or a List when `several`), secrets
     /// redacted unless `show_secrets`. Text names the fields it could not read.
     pub fn pools(&self, found: &[Fetched], several: bool, show_secrets: bool) -> Result<(), Error> {
-        match self.format {
+        match self.shape() {
             Format::Text => {
                 self.unreadable(found);
                 let text = found
@@ -148,7 +202,7 @@ impl Printer {
         last: &[Fetched],
         several: bool,
     ) -> Result<(), Error> {
-        match self.format {
+        match self.shape() {
             Format::Json | Format::Yaml if several || !last.is_empty() => {
                 self.pools(last, several, false)
             }
@@ -157,16 +211,17 @@ impl Printer {
         }
     }
 
-    /// `list`: a table, or one List object.
-    pub fn pool_list(&self, found: &[Fetched]) -> Result<(), Error> {
-        match self.format {
+    /// `list`: a table (`headers`: with its header line), or one List object.
+    pub fn pool_list(&self, found: &[Fetched], headers: bool) -> Result<(), Error> {
+        match self.shape() {
             Format::Text if found.is_empty() => {
                 self.info("No pools found.");
                 Ok(())
             }
             Format::Text => {
                 self.unreadable(found);
-                self.result(&self.safe(&pools::table(found, crate::time::now_unix())))
+                let now = crate::time::now_unix();
+                self.result(&self.safe(&pools::table(found, now, self.wide, headers)))
             }
             _ => self.values(shown(found, false), true),
         }
@@ -181,7 +236,7 @@ impl Printer {
         events: &Result<Vec<crate::model::read::Read<crate::model::Event>>, String>,
         show_secrets: bool,
     ) -> Result<(), Error> {
-        match self.format {
+        match self.shape() {
             Format::Text => {
                 self.unreadable(std::slice::from_ref(fetched));
                 let typed = events
@@ -219,7 +274,7 @@ impl Printer {
         dry_run: bool,
         show_secrets: bool,
     ) -> Result<(), Error> {
-        match self.format {
+        match self.shape() {
             Format::Text => {
                 let paint = |text: &str, code: &str| self.paint(text, code);
                 let safe = |text: &str| self.safe(text);
@@ -235,7 +290,7 @@ impl Printer {
         flavors: &[&crate::model::read::Read<crate::model::Flavor>],
         az: Option<&str>,
     ) -> Result<(), Error> {
-        match self.format {
+        match self.shape() {
             Format::Text if flavors.is_empty() => {
                 self.info("No flavors found.");
                 Ok(())
@@ -250,6 +305,31 @@ impl Printer {
                 "kind": "List",
                 "items": flavors.iter().map(|f| f.raw.clone()).collect::<Vec<_>>(),
             })),
+        }
+    }
+
+    /// One change seen by `list --watch`: a table row as text (`kind` is
+    /// `ADDED`, `MODIFIED` or `DELETED`; a deleted pool's row says so), or
+    /// one `{"type": ..., "object": ...}` per line as JSON (as kubectl's
+    /// watch events), a name, or what a query picks from the object.
+    pub fn watch_event(&self, kind: &str, f: &Fetched) -> Result<(), Error> {
+        match self.shape() {
+            Format::Text => {
+                let mut row = pools::row(f, crate::time::now_unix(), self.wide);
+                if kind == "DELETED" {
+                    row[3] = "(deleted)".into();
+                }
+                self.result(&self.safe(&pools::grid(vec![row])))
+            }
+            _ if self.format == Format::Json && self.query.is_none() => {
+                let object = shown(std::slice::from_ref(f), false).remove(0);
+                let line = crate::model::to_json(
+                    &serde_json::json!({"type": kind, "object": object}),
+                    false,
+                );
+                self.result(&line)
+            }
+            _ => self.value(&shown(std::slice::from_ref(f), false).remove(0)),
         }
     }
 
@@ -410,6 +490,30 @@ fn shown(found: &[Fetched], show_secrets: bool) -> Vec<Value> {
 /// API's own list answer.
 pub fn list_object(items: Vec<Value>) -> Value {
     serde_json::json!({"apiVersion": "v2", "kind": "List", "items": items})
+}
+
+/// The names in a JSON result (`-o name`): each item's `metadata.name`
+/// (else its name label, else `name`), of a List, a `describe`, or one object.
+pub fn names(value: &Value) -> Vec<String> {
+    fn name_of(v: &Value) -> Option<String> {
+        let m = v.get("metadata");
+        m.and_then(|m| m.get("name"))
+            .or_else(|| m.and_then(|m| m.get("labels")?.get(crate::model::NAME_LABEL)))
+            .or_else(|| v.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+    match value {
+        Value::Object(o) if o.get("items").is_some_and(Value::is_array) => o["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(name_of)
+            .collect(),
+        Value::Object(o) if o.contains_key("pool") => name_of(&o["pool"]).into_iter().collect(),
+        Value::Array(items) => items.iter().filter_map(name_of).collect(),
+        other => name_of(other).into_iter().collect(),
+    }
 }
 
 /// JSON or YAML text of one value.

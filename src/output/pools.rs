@@ -90,23 +90,57 @@ pub fn unreadable_text(unreadable: &[String]) -> String {
 /// A table cell longer than this is cut (`-o json` has it whole).
 const MAX_CELL: usize = 100;
 
-/// The `list` table: name, display name, type, phase, nodes, age.
-pub fn table(pools: &[Fetched], now: u64) -> String {
-    let mut rows = vec![["NAME", "DISPLAY NAME", "TYPE", "PHASE", "NODES", "AGE"]
-        .map(String::from)
-        .to_vec()];
-    for f in pools {
-        let p = &f.pool;
-        rows.push(vec![
-            or_dash(p.name()).to_string(),
-            or_dash(p.display_name()).to_string(),
-            or_dash(p.spec.pool_type.as_deref()).to_string(),
-            or_dash(p.phase()).to_string(),
-            p.capacity().to_string(),
-            age(p.metadata.creation_timestamp.as_deref(), now),
+/// The `list` table: name, display name, type, phase, nodes, age; `wide`
+/// adds workspace, flavors, network and the creation time.
+pub fn table(pools: &[Fetched], now: u64, wide: bool, headers: bool) -> String {
+    let mut rows = Vec::new();
+    if headers {
+        let mut head = vec!["NAME", "DISPLAY NAME", "TYPE", "PHASE", "NODES", "AGE"];
+        if wide {
+            head.extend(["WORKSPACE", "FLAVORS", "NETWORK", "CREATED"]);
+        }
+        rows.push(head.into_iter().map(String::from).collect());
+    }
+    rows.extend(pools.iter().map(|f| row(f, now, wide)));
+    grid(rows)
+}
+
+/// One pool's row of [`table`].
+pub fn row(f: &Fetched, now: u64, wide: bool) -> Vec<String> {
+    let p = &f.pool;
+    let mut row = vec![
+        or_dash(p.name()).to_string(),
+        or_dash(p.display_name()).to_string(),
+        or_dash(p.spec.pool_type.as_deref()).to_string(),
+        or_dash(p.phase()).to_string(),
+        p.capacity().to_string(),
+        age(p.metadata.creation_timestamp.as_deref(), now),
+    ];
+    if wide {
+        let flavors: Vec<String> = p
+            .spec
+            .resources
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}x{}",
+                    r.count.unwrap_or_default(),
+                    r.flavor.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        row.extend([
+            p.workspace().to_string(),
+            if flavors.is_empty() {
+                "-".into()
+            } else {
+                flavors.join(",")
+            },
+            or_dash(p.spec.network.as_ref().and_then(|n| n.name.as_deref())).to_string(),
+            or_dash(p.metadata.creation_timestamp.as_deref()).to_string(),
         ]);
     }
-    grid(rows)
+    row
 }
 
 /// Rows as aligned columns, two spaces apart. Every cell is text from the
@@ -173,7 +207,7 @@ mod tests {
     fn a_huge_cell_neither_panics_nor_stretches_the_table() {
         let raw = serde_json::json!({"metadata": {"name": "\u{1b}".repeat(70_000)}});
         let f = Fetched::from_read(crate::model::read::pool_value(raw).unwrap());
-        let table = table(&[f], 0);
+        let table = table(&[f], 0, false, true);
         assert!(
             table.lines().all(|l| l.chars().count() < 400),
             "{}",

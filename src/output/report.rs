@@ -26,8 +26,8 @@ impl Printer {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
 
-        match self.format {
-            Format::Json | Format::Yaml => {
+        match self.shape() {
+            Format::Json | Format::Yaml | Format::Name => {
                 let files: Vec<_> =
                     loaded
                         .files
@@ -128,8 +128,8 @@ impl Printer {
     /// `create --dry-run`: the bodies that would be sent (`-o json|yaml`),
     /// secrets redacted unless `show_secrets`, or a summary of them as text.
     pub fn dry_run(&self, docs: &[Document], show_secrets: bool) -> Result<(), Error> {
-        match self.format {
-            Format::Json | Format::Yaml => {
+        match self.shape() {
+            Format::Json | Format::Yaml | Format::Name => {
                 let bodies: Vec<Value> = docs
                     .iter()
                     .map(|d| {

@@ -54,6 +54,9 @@ const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
 /// How long a wait rides out a service that does not answer (default 5m).
 const MAX_OUTAGE: &str = "POOLCTL_MAX_OUTAGE";
 const PAGE_LIMIT: &str = "POOLCTL_PAGE_LIMIT";
+const EMULATOR_STATE: &str = "POOLCTL_EMULATOR_STATE";
+const EMULATOR_FAULTS: &str = "POOLCTL_EMULATOR_FAULTS";
+const EMULATOR_PROVISION: &str = "POOLCTL_EMULATOR_PROVISION_TIME";
 
 /// `--request-timeout` unless given.
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -89,6 +92,10 @@ pub struct GlobalSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSettings {
     pub format: Format,
+    /// `-o wide`: the text of `list`, with more columns.
+    pub wide: bool,
+    /// `--query`: a JMESPath expression on the JSON result.
+    pub query: Option<String>,
     pub quiet: bool,
     pub verbose: u8,
     /// Colour is allowed (`NO_COLOR` is not set); the printer still uses it
@@ -105,6 +112,10 @@ pub enum Service {
     /// `--emulator`: an emulator in this process, with credentials of its own.
     Emulator {
         provision_time: Duration,
+        /// `POOLCTL_EMULATOR_FAULTS`.
+        faults: Faults,
+        /// `POOLCTL_EMULATOR_STATE`: pools kept across commands.
+        state: Option<PathBuf>,
         http: HttpSettings,
     },
     /// The service at the resolved target. A failure to resolve the target
@@ -208,6 +219,10 @@ pub struct GetSettings {
 #[derive(Debug)]
 pub struct ListSettings {
     pub workspace: String,
+    /// `--watch`: then print changes as they come.
+    pub watch: bool,
+    /// `--no-headers`.
+    pub headers: bool,
     pub label_selector: Option<String>,
     /// `created`, `failed` or `creating`, as the API's `status` filter.
     pub status: Option<&'static str>,
@@ -307,15 +322,96 @@ impl OutputSettings {
     pub fn resolve(args: &GlobalArgs, env: Env<'_>) -> OutputSettings {
         OutputSettings {
             format: match args.output {
-                OutputFormat::Text => Format::Text,
+                OutputFormat::Text | OutputFormat::Wide => Format::Text,
                 OutputFormat::Json => Format::Json,
                 OutputFormat::Yaml => Format::Yaml,
+                OutputFormat::Name => Format::Name,
             },
+            wide: args.output == OutputFormat::Wide,
+            query: args.query.clone(),
             quiet: args.quiet,
             verbose: args.verbose,
             // https://no-color.org: set and not empty.
             color: env("NO_COLOR").is_none_or(|v| v.is_empty()),
         }
+    }
+}
+
+/// Every command honours `-o` and `--query`, or refuses them here, before
+/// anything runs: `-o name` where there are names, `-o wide` for `list`,
+/// `--query` where there is a JSON result; a query must parse.
+fn check_output(
+    command: &Command,
+    global: &GlobalArgs,
+    output: &OutputSettings,
+) -> Result<(), Error> {
+    let name = command_name(command);
+    let names = matches!(
+        command,
+        Command::Create(_)
+            | Command::Get(_)
+            | Command::Describe(_)
+            | Command::List(_)
+            | Command::Wait(_)
+            | Command::Delete(_)
+            | Command::Apply(_)
+            | Command::Flavors(_)
+    );
+    let plain_only = matches!(
+        command,
+        Command::Emulator(_) | Command::Completions(_) | Command::Man
+    );
+    let refuse = |what: &str, hint: &str| -> Result<(), Error> {
+        Err(Error::usage_hint(
+            format!("{name} does not take {what}"),
+            hint.to_string(),
+        ))
+    };
+    match global.output {
+        OutputFormat::Name if !names => {
+            return refuse("-o name: it prints no pools", "use -o json, or -o text")
+        }
+        OutputFormat::Wide if !matches!(command, Command::List(_)) => {
+            return refuse("-o wide", "-o wide is for list")
+        }
+        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Name if plain_only => {
+            return refuse(
+                &format!("-o {}", format!("{:?}", global.output).to_lowercase()),
+                "its output is text for a shell or a terminal",
+            )
+        }
+        _ => {}
+    }
+    if let Some(q) = output.query.as_deref() {
+        if plain_only {
+            return refuse("--query", "its output is not JSON");
+        }
+        crate::output::query::compile(q).map_err(|e| {
+            Error::usage_hint(
+                format!("--query {q:?} is not a JMESPath expression: {e}"),
+                "e.g. --query 'items[].metadata.name'; see https://jmespath.org",
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Create(_) => "create",
+        Command::Validate(_) => "validate",
+        Command::Get(_) => "get",
+        Command::Describe(_) => "describe",
+        Command::List(_) => "list",
+        Command::Wait(_) => "wait",
+        Command::Delete(_) => "delete",
+        Command::Diff(_) => "diff",
+        Command::Apply(_) => "apply",
+        Command::Flavors(_) => "flavors",
+        Command::Emulator(_) => "emulator",
+        Command::Schema => "schema",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
     }
 }
 
@@ -467,6 +563,7 @@ pub fn resolve(
         global,
         mut command,
     } = cli;
+    check_output(&command, &global, &output)?;
     // The service flags after the command win over those before it.
     let service = taken_service(&mut command).or(global.service.clone());
     let workspace_given = first(service.workspace_id.clone(), env, WORKSPACE_ID);
@@ -481,8 +578,22 @@ pub fn resolve(
         }
         let http = http(&service, env)?;
         Ok(if service.emulator {
+            let provision_time = match env_value(env, EMULATOR_PROVISION) {
+                None => EMULATOR_PROVISION_TIME,
+                Some(text) => parse_duration(&text)
+                    .map_err(|e| Error::usage(format!("{EMULATOR_PROVISION}: {e}")))?,
+            };
+            let faults = Faults::parse(&env_value(env, EMULATOR_FAULTS).unwrap_or_default())
+                .map_err(|e| {
+                    Error::usage_hint(
+                        format!("{EMULATOR_FAULTS}: {e}"),
+                        "see docs/emulator.md for the faults grammar",
+                    )
+                })?;
             Service::Emulator {
-                provision_time: EMULATOR_PROVISION_TIME,
+                provision_time,
+                faults,
+                state: env_value(env, EMULATOR_STATE).map(PathBuf::from),
                 http,
             }
         } else {
@@ -577,10 +688,14 @@ pub fn resolve(
         Command::List(ListArgs {
             label_selector,
             status,
+            watch,
+            no_headers,
             ..
         }) => (
             CommandSettings::List(ListSettings {
                 workspace,
+                watch,
+                headers: !no_headers,
                 label_selector,
                 status: status.map(|s| match s {
                     ListStatus::Created => "created",
