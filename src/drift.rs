@@ -120,6 +120,7 @@ fn is_billing_annotation(key: &str) -> bool {
         "os.modelarts/billing.",
         "os.modelarts/period.",
         "os.modelarts/auto.renew",
+        "os.modelarts/order.id",
     ]
     .iter()
     .any(|p| key.starts_with(p))
@@ -139,12 +140,13 @@ pub fn drift(wanted: &Value, live: &Value) -> Vec<Drift> {
             continue;
         }
         let path = format!("metadata.labels.\"{k}\"");
+        // A service shows the labels it was sent: one it lacks is a difference.
         compare(
             &path,
             w,
             live_labels.get(k),
             Change::NewPool,
-            true,
+            false,
             &mut out,
         );
     }
@@ -159,9 +161,9 @@ pub fn drift(wanted: &Value, live: &Value) -> Vec<Drift> {
             Change::InPlace
         };
         let path = format!("metadata.annotations.\"{k}\"");
-        // An annotation the pool lacks is one to add; a billing one it does
-        // not show is unknown (a pay-per-use pool may not say so).
-        let unknown_if_absent = change == Change::NewPool;
+        // An annotation the pool lacks is one to add (or, for billing, a
+        // new pool); but a pay-per-use pool may not say it is one.
+        let unknown_if_absent = k == "os.modelarts/billing.mode" && same(w, &Value::from(0));
         compare(
             &path,
             w,
@@ -189,8 +191,9 @@ pub fn drift(wanted: &Value, live: &Value) -> Vec<Drift> {
                     });
                 }
             }
-            "driver" => compare(&path, w, live_spec.get(k), Change::InPlace, false, &mut out),
-            _ => compare(&path, w, live_spec.get(k), Change::NewPool, true, &mut out),
+            // A driver setting the service does not echo is unknown.
+            "driver" => compare(&path, w, live_spec.get(k), Change::InPlace, true, &mut out),
+            _ => compare(&path, w, live_spec.get(k), Change::NewPool, false, &mut out),
         }
     }
     out
@@ -211,7 +214,11 @@ fn compare(
         return;
     }
     let live = live.filter(|v| !v.is_null());
+    // A login a service may not show back; the rest of a pool it shows whole.
+    let unknown_if_absent = unknown_if_absent || path.starts_with("spec.userLogin");
     match (wanted, live) {
+        // "", [] and {} say nothing: a service may drop them.
+        (w, None) if is_empty(w) => {}
         (_, None) if unknown_if_absent => {}
         (Value::Object(w), Some(Value::Object(l))) => {
             for (k, wv) in w {
@@ -226,18 +233,13 @@ fn compare(
                 compare(&sub, wv, l.get(k), change, unknown_if_absent, out);
             }
         }
-        (Value::Array(w), Some(Value::Array(l))) if w.len() == l.len() => {
-            for (i, (wv, lv)) in w.iter().zip(l).enumerate() {
-                compare(
-                    &format!("{path}[{i}]"),
-                    wv,
-                    Some(lv),
-                    change,
-                    unknown_if_absent,
-                    out,
-                );
-            }
-        }
+        (Value::Array(w), Some(Value::Array(l))) if !contains(l, w) => out.push(Drift {
+            path: path.to_string(),
+            live: Some(Value::Array(l.clone())),
+            wanted: Some(Value::Array(w.clone())),
+            change,
+        }),
+        (Value::Array(_), Some(Value::Array(_))) => {}
         (w, Some(l)) if same(w, l) => {}
         (w, l) => out.push(Drift {
             path: path.to_string(),
@@ -248,8 +250,51 @@ fn compare(
     }
 }
 
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// Whether the live array holds what the manifest's does, in any order:
+/// scalars as the same set; objects each matched by a live element of its
+/// own that has every field it says (a service may add elements, such as
+/// its own tags, and fields).
+fn contains(live: &[Value], wanted: &[Value]) -> bool {
+    if wanted
+        .iter()
+        .chain(live)
+        .all(|v| !v.is_object() && !v.is_array())
+    {
+        let set = |a: &[Value]| {
+            let mut s: Vec<String> = a.iter().filter_map(scalar).collect();
+            s.sort();
+            s.dedup();
+            s
+        };
+        return set(wanted) == set(live);
+    }
+    let mut used = vec![false; live.len()];
+    wanted.iter().all(|w| {
+        let found = live.iter().enumerate().position(|(i, l)| {
+            !used[i] && {
+                let mut d = Vec::new();
+                compare("", w, Some(l), Change::InPlace, true, &mut d);
+                d.is_empty()
+            }
+        });
+        found.map(|i| used[i] = true).is_some()
+    })
+}
+
 /// Two values the same way the service would store them: a number and its
-/// text are one value; objects and arrays compare member by member.
+/// text are one value (`2`, `"2"`), and so are a boolean and its text; two
+/// texts are equal only as written (`"7.10"` is not `"7.1"`). Objects and
+/// arrays compare member by member.
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
@@ -258,30 +303,36 @@ pub fn same(a: &Value, b: &Value) -> bool {
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
         }
-        _ => scalar(a).is_some() && scalar(a) == scalar(b),
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Number(_), Value::String(t)) | (Value::String(t), Value::Number(_)) => {
+            let n = if let Value::Number(n) = a {
+                n
+            } else if let Value::Number(n) = b {
+                n
+            } else {
+                return false;
+            };
+            match (t.trim().parse::<f64>(), n.as_f64()) {
+                (Ok(x), Some(y)) => x == y,
+                _ => false,
+            }
+        }
+        (Value::Bool(x), Value::String(t)) | (Value::String(t), Value::Bool(x)) => {
+            t.trim().eq_ignore_ascii_case(&x.to_string())
+        }
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
     }
 }
 
-/// A scalar as text: `1`, `"1"` and `" 1 "` alike; `true` and `"true"`.
+/// A scalar as text, for sets of scalars: a number as its value.
 fn scalar(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(match s.trim().parse::<f64>() {
-            Ok(n) if s.trim().parse::<i64>().is_ok() || n.is_finite() => normalize_number(s.trim()),
-            _ => s.clone(),
-        }),
-        Value::Number(n) => Some(normalize_number(&n.to_string())),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.as_f64().map_or(n.to_string(), |f| f.to_string())),
         Value::Bool(b) => Some(b.to_string()),
         Value::Null => Some(String::new()),
         _ => None,
-    }
-}
-
-fn normalize_number(text: &str) -> String {
-    match text.parse::<i64>() {
-        Ok(i) => i.to_string(),
-        Err(_) => text
-            .parse::<f64>()
-            .map_or(text.to_string(), |f| f.to_string()),
     }
 }
 
@@ -357,12 +408,14 @@ fn resources(wanted: &Value, live: Option<&Value>, out: &mut Vec<Drift>) {
                 if matches!(k.as_str(), "flavor" | "count" | "maxCount" | "azs") || wv.is_null() {
                     continue;
                 }
+                // A field of the entry the service does not show back
+                // (`postInstall`, say) is unknown.
                 compare(
                     &format!("{path}.{k}"),
                     wv,
                     l.get(k),
                     Change::InPlace,
-                    false,
+                    true,
                     out,
                 );
             }
@@ -555,9 +608,15 @@ mod tests {
     #[test]
     fn what_a_show_leaves_out_is_unknown_and_secrets_are_never_compared() {
         let mut l = live();
-        l["spec"]["network"] = Value::Null;
         l["spec"]["userLogin"] = json!({"password": "<redacted>"});
         assert_eq!(drift(&wanted(), &l), vec![]);
+        // A service shows a pool whole: a network it lacks is a difference.
+        l["spec"]["network"] = Value::Null;
+        let d = drift(&wanted(), &l);
+        assert_eq!(
+            (d[0].path.as_str(), d[0].change),
+            ("spec.network", Change::NewPool)
+        );
         // An annotation the pool lacks is to be added.
         let mut l = live();
         l["metadata"]["annotations"] = json!({});
@@ -570,10 +629,46 @@ mod tests {
     }
 
     #[test]
+    fn arrays_match_in_any_order_and_the_services_extras_are_not_differences() {
+        let mut w = wanted();
+        w["spec"]["resources"][0]["tags"] =
+            json!([{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]);
+        w["spec"]["masters"] = json!([{"az": "z1"}, {"az": "z2"}]);
+        let mut l = live();
+        l["spec"]["resources"][0]["tags"] = json!([{"key": "CCE-Dynamic", "value": "x"}, {"key": "b", "value": "2"}, {"key": "a", "value": 1}]);
+        l["spec"]["masters"] = json!([{"az": "z2"}, {"az": "z1"}]);
+        assert_eq!(drift(&w, &l), vec![]);
+        l["spec"]["resources"][0]["tags"] = json!([{"key": "a", "value": "1"}]);
+        let d = drift(&w, &l);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].path, "spec.resources[f1].tags");
+        // Empty values say nothing; texts compare as written.
+        w["metadata"]["annotations"]["team"] = json!("");
+        w["spec"]["driver"] = json!({"gpuVersion": "7.10"});
+        l["spec"]["resources"][0]["tags"] = w["spec"]["resources"][0]["tags"].clone();
+        l["spec"]["driver"] = json!({"gpuVersion": "7.1"});
+        let d = drift(&w, &l);
+        assert_eq!(
+            d.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(),
+            ["spec.driver.gpuVersion"]
+        );
+        // An order belongs to billing: a new pool.
+        w["metadata"]["annotations"]["os.modelarts/order.id"] = json!("CS1");
+        let d = drift(&w, &l);
+        assert!(
+            d.iter()
+                .any(|d| d.path.contains("order.id") && !d.in_place()),
+            "{d:?}"
+        );
+    }
+
+    #[test]
     fn numbers_and_their_text_are_one_value() {
         assert!(same(&json!(1), &json!("1")));
         assert!(same(&json!("100"), &json!(100)));
         assert!(same(&json!(true), &json!("true")));
+        assert!(same(&json!(1.0), &json!("1")));
+        assert!(!same(&json!("7.10"), &json!("7.1")));
         assert!(!same(&json!("1"), &json!("01x")));
         assert!(!same(&json!(1), &json!(2)));
         assert!(same(&json!({"a": "1"}), &json!({"a": 1})));

@@ -216,8 +216,8 @@ impl Error {
                 ..
             } if phase == crate::model::phase::DELETING => {
                 Some(format!(
-                    "someone deleted it; it is gone once `poolctl wait {name} --for deleted` ends, \
-                     and can then be created again"
+                    "someone deleted it; it is gone once `poolctl delete {name} --wait \
+                     --ignore-not-found` ends, and can then be created again"
                 ))
             }
             Error::PoolFailed { target: name, .. } => Some(format!(

@@ -74,11 +74,10 @@ pub enum Event {
 pub enum Goal {
     Running,
     Deleted,
-    /// `Running` with this many nodes available, summed over flavors: the
-    /// end of a scale, during which the phase stays `Running`.
-    Scaled {
-        nodes: i64,
-    },
+    /// `Running`, each flavor with the nodes its spec asks for available,
+    /// none still coming or going: the end of a scale, during which the
+    /// phase stays `Running`.
+    Scaled,
 }
 
 impl Goal {
@@ -86,8 +85,9 @@ impl Goal {
     /// message (a timeout, a signal, a failed pool).
     pub fn resume_command(self, name: &str) -> String {
         match self {
-            Goal::Running | Goal::Scaled { .. } => format!("poolctl wait {name}"),
-            Goal::Deleted => format!("poolctl wait {name} --for deleted"),
+            Goal::Running | Goal::Scaled => format!("poolctl wait {name}"),
+            // Works whether the pool is still going or already gone.
+            Goal::Deleted => format!("poolctl delete {name} --wait --ignore-not-found"),
         }
     }
 
@@ -96,7 +96,7 @@ impl Goal {
         match self {
             Goal::Running => "created",
             Goal::Deleted => "deleted",
-            Goal::Scaled { .. } => "scaled",
+            Goal::Scaled => "scaled",
         }
     }
 }
@@ -110,7 +110,7 @@ pub fn resume_hint(waiting: &[(String, Goal)]) -> Option<String> {
         .collect();
     let all = |g: Goal| {
         waiting.iter().all(|(_, goal)| match (goal, g) {
-            (Goal::Scaled { .. }, Goal::Running) => true,
+            (Goal::Scaled, Goal::Running) => true,
             _ => *goal == g,
         })
     };
@@ -163,13 +163,8 @@ pub struct Waited {
 fn judge(pool: &Fetched, name: &str, goal: Goal) -> Option<Result<(), Error>> {
     match (goal, pool.pool.phase()) {
         (Goal::Running, Some(phase::RUNNING)) => Some(Ok(())),
-        (Goal::Scaled { nodes }, Some(phase::RUNNING)) => match pool.pool.capacity() {
-            Capacity::Nodes { available, .. } if available != nodes => None,
-            _ => Some(Ok(())),
-        },
-        (Goal::Running | Goal::Scaled { .. }, Some(p))
-            if phase::is_failed(p) || p == phase::DELETING =>
-        {
+        (Goal::Scaled, Some(phase::RUNNING)) => pool.pool.settled().then_some(Ok(())),
+        (Goal::Running | Goal::Scaled, Some(p)) if phase::is_failed(p) || p == phase::DELETING => {
             Some(Err(Error::PoolFailed {
                 name: name.to_string(),
                 target: name.to_string(),
@@ -272,7 +267,7 @@ mod tests {
         );
         assert_eq!(
             resume_hint(&[deleted("a")]).unwrap(),
-            "the pool is still being deleted; resume with: poolctl wait a --for deleted"
+            "the pool is still being deleted; resume with: poolctl delete a --wait --ignore-not-found"
         );
         assert_eq!(
             resume_hint(&[running("a"), running("b")]).unwrap(),

@@ -216,7 +216,7 @@ fn a_wait_timeout_is_exit_7_and_says_how_to_resume() {
     assert!(
         r.stderr.contains(
             "it is still being deleted\n  hint: the pool keeps being deleted; \
-             follow it with: poolctl wait pool-ae01 --for deleted"
+             follow it with: poolctl delete pool-ae01 --wait --ignore-not-found"
         ),
         "{}",
         r.stderr

@@ -354,3 +354,108 @@ fn delete_by_names_by_manifest_and_by_label() {
     let r = run(emu.poolctl().args(["delete", "-l", " "]));
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+// ------------------------------------------------------------ from a user's review
+
+#[test]
+fn a_scale_that_keeps_the_total_is_waited_for_flavor_by_flavor() {
+    let emu = Emulator::start(&["--provision-time", "2s"]);
+    let two = |a: &str, b: &str| {
+        vec![
+            "--resource".to_string(),
+            format!("flavor=modelarts.vm.cpu.8ud,count={a}"),
+            "--resource".to_string(),
+            format!("flavor=modelarts.vm.cpu.4u8,count={b}"),
+        ]
+    };
+    let r = run(emu
+        .poolctl()
+        .args(["apply", "-f", MANIFEST, "--wait", "-q"])
+        .args(two("2", "3")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu
+        .poolctl()
+        .args(["apply", "-f", MANIFEST, "--wait", "-o", "json"])
+        .args(two("3", "2")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pool: Value = serde_json::from_str(&r.stdout).unwrap();
+    let status = &pool["status"]["resources"];
+    for state in ["creating", "deleting"] {
+        let moving = status[state].as_array().map_or(0, |a| a.len());
+        assert_eq!(moving, 0, "{state}: {status}");
+    }
+}
+
+#[test]
+fn a_pool_being_deleted_is_created_anew_and_a_missing_label_is_a_difference() {
+    let emu = Emulator::start(&["--provision-time", "2s"]);
+    let r = run(emu
+        .poolctl()
+        .args(["apply", "-f", MANIFEST, "--wait", "-q", "-o", "name"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = r.stdout.trim().to_string();
+    let r = run(emu.poolctl().args(["delete", "pool-ae01"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu.poolctl().args(["diff", "-f", MANIFEST]));
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(r.stdout.contains("would be created"), "{}", r.stdout);
+    let r = run(emu.poolctl().args(["apply", "-f", MANIFEST, "-o", "name"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(r.stdout.trim(), first, "a new pool: {}", r.stderr);
+    // A label the manifest adds and the pool lacks needs a new pool.
+    let r = run(emu
+        .poolctl()
+        .args(["-vv", "apply", "-f", MANIFEST, "--label", "team=ml"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("metadata.labels.\"team\" is (none), the manifest says ml"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&r).is_empty(), "{:?}", writes(&r));
+    // So does an order id: billing.
+    let r = run(emu.poolctl().args([
+        "-vv",
+        "apply",
+        "-f",
+        MANIFEST,
+        "--annotation",
+        "os.modelarts/order.id=abc",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(writes(&r).is_empty(), "{:?}", writes(&r));
+}
+
+#[test]
+fn a_change_to_a_pool_still_being_created_waits_for_it_with_wait_only() {
+    let emu = Emulator::start(&["--provision-time", "3s"]);
+    let r = run(emu.poolctl().args(["apply", "-f", MANIFEST]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(emu
+        .poolctl()
+        .args(["-vv", "apply", "-f", MANIFEST, "--count", "3"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("it is Creating; the service changes a pool once it is Running"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("apply again with --wait"), "{}", r.stderr);
+    assert!(writes(&r).is_empty(), "{:?}", writes(&r));
+    let r = run(emu
+        .poolctl()
+        .args(["apply", "-f", MANIFEST, "--count", "3", "--wait"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("waiting until it runs, then changing it"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("pool-ae01: Running, 3/3 nodes available"),
+        "{}",
+        r.stderr
+    );
+}

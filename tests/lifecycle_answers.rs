@@ -178,3 +178,68 @@ fn a_lookup_that_fails_is_not_taken_for_a_missing_pool() {
     let r = run(s.poolctl().args(["diff", "-f", MANIFEST]));
     assert_eq!(r.code, 8, "{}", r.stderr);
 }
+
+// ------------------------------------------------------------ from a user's review
+
+#[test]
+fn reordered_arrays_and_the_services_own_tags_are_not_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tagged.yaml");
+    let text = std::fs::read_to_string(MANIFEST).unwrap().replace(
+        "    - flavor: modelarts.vm.cpu.8ud\n",
+        "    - flavor: modelarts.vm.cpu.8ud\n      tags:\n        - key: a\n          value: \"1\"\n        - key: b\n          value: \"2\"\n",
+    );
+    assert!(text.contains("key: a"), "{text}");
+    std::fs::write(&file, text).unwrap();
+    let mut live = stored();
+    live["spec"]["resources"][0]["tags"] = json!([
+        {"key": "CCE-Dynamic-Provisioning-Node", "value": "x"},
+        {"key": "b", "value": "2"},
+        {"key": "a", "value": 1}
+    ]);
+    let s = Server::start();
+    s.answer(Route::List, &[answer(200, list(vec![live], None))]);
+    let r = run(s.poolctl().arg("diff").arg("-f").arg(&file));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_scale_down_is_not_stopped_by_a_flavor_sold_out_since() {
+    let s = Server::start();
+    let sold: &[(&str, &str)] = &[
+        ("ap-southeast-1a", "soldout"),
+        ("ap-southeast-1b", "soldout"),
+    ];
+    let mut smaller = stored();
+    smaller["spec"]["resources"][0]["count"] = json!(1);
+    s.answer(Route::List, &[answer(200, list(vec![stored()], None))])
+        .answer(
+            Route::Flavors,
+            &[answer(
+                200,
+                common::scripted::flavors(&[("modelarts.vm.cpu.8ud", sold)]),
+            )],
+        )
+        .answer(Route::Patch, &[answer(200, smaller)]);
+    let r = run(s.poolctl().args(["apply", "-f", MANIFEST, "--count", "1"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(s.count("PATCH", "pool-ae01-6f5da086"), 1);
+    // Growing it is stopped.
+    let r = run(s.poolctl().args(["apply", "-f", MANIFEST, "--count", "3"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(s.count("PATCH", "pool-ae01-6f5da086"), 1);
+}
+
+#[test]
+fn a_newline_in_a_value_cannot_fake_a_line_of_the_diff() {
+    let mut live = stored();
+    live["metadata"]["annotations"]["os.modelarts/description"] =
+        json!("old\n  ~ spec.fake: a → b\u{1b}[2J");
+    let s = Server::start();
+    s.answer(Route::List, &[answer(200, list(vec![live], None))]);
+    let r = run(s.poolctl().args(["diff", "-f", MANIFEST]));
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(!r.stdout.contains("\n  ~ spec.fake"), "{}", r.stdout);
+    assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+}

@@ -352,7 +352,8 @@ fn delete_prints_the_pool_as_json_and_its_last_state_on_a_timeout() {
     assert_eq!(r.code, 7, "{}", r.stderr);
     assert_eq!(json(&r)["status"]["phase"], "Deleting");
     assert!(
-        r.stderr.contains("poolctl wait pool-del --for deleted"),
+        r.stderr
+            .contains("poolctl delete pool-del --wait --ignore-not-found"),
         "{}",
         r.stderr
     );

@@ -78,14 +78,11 @@ impl ApplySettings {
             let checked: Vec<Document> = docs
                 .iter()
                 .zip(&plans)
-                .filter(|(_, p)| match &p.action {
-                    Action::Create => true,
-                    Action::Patch { drifts, .. } => {
-                        drifts.iter().any(|d| d.path.starts_with("spec.resources"))
-                    }
-                    _ => false,
+                .filter_map(|(d, p)| match &p.action {
+                    Action::Create => Some(d.clone()),
+                    Action::Patch { live, .. } => growing(d, live),
+                    _ => None,
                 })
-                .map(|(d, _)| d.clone())
                 .collect();
             if !checked.is_empty() {
                 if let Some(status) = create::preflight(client, &checked, false, printer).await? {
@@ -151,6 +148,41 @@ impl ApplySettings {
                             .collect::<Vec<_>>()
                             .join("; ");
                         let body = crate::model::to_json(&patch, false).into_bytes();
+                        // A pool still being created cannot change yet: with
+                        // --wait, wait until it runs, then change it.
+                        let live = match live.pool.phase() {
+                            Some(p @ (crate::model::phase::CREATING | crate::model::phase::WAITING)) => {
+                                if !wait {
+                                    let err = Error::CannotSucceed {
+                                        what: format!("change pool {}", plan.display),
+                                        detail: format!("it is {p}; the service changes a pool once it is Running"),
+                                    }
+                                    .with_hint(format!(
+                                        "apply again with --wait (it waits, then changes it), or once \
+                                         `poolctl wait {}` has ended",
+                                        plan.display
+                                    ));
+                                    drop(permit);
+                                    return (i, Outcome { display: plan.display, last: Some(live), result: Err(err) });
+                                }
+                                printer.info(&format!(
+                                    "pool {} is {p}; waiting until it runs, then changing it",
+                                    plan.display
+                                ));
+                                let waited = follower
+                                    .follow(&plan.display, &plan.workspace, live, Goal::Running, timeout, several)
+                                    .await;
+                                match (waited.result, waited.last) {
+                                    (Ok(()), Some(f)) => f,
+                                    (result, last) => {
+                                        drop(permit);
+                                        let result = result.and(Err(Error::Internal(anyhow::anyhow!("no state after a wait"))));
+                                        return (i, Outcome { display: plan.display, last, result });
+                                    }
+                                }
+                            }
+                            _ => live,
+                        };
                         match live.metadata_name() {
                             Err(e) => Err(e),
                             Ok(id) => client.patch_pool(id, &body).await.map(|answer| {
@@ -166,7 +198,7 @@ impl ApplySettings {
                                 };
                                 (
                                     f,
-                                    nodes.map_or(Goal::Running, |n| Goal::Scaled { nodes: n }),
+                                    settle(&nodes),
                                 )
                             }),
                         }
@@ -196,7 +228,7 @@ impl ApplySettings {
                             printer.info(&format!("pool {} unchanged", plan.display));
                             Ok((
                                 live,
-                                nodes.map_or(Goal::Running, |n| Goal::Scaled { nodes: n }),
+                                settle(&nodes),
                             ))
                         }
                     },
@@ -246,6 +278,49 @@ impl ApplySettings {
         }
         outcomes.sort_by_key(|(i, _)| *i);
         outcomes.into_iter().map(|(_, o)| o).collect()
+    }
+}
+
+/// The part of a patched pool's manifest that preflight judges: only the
+/// flavors whose nodes grow (a scale-down needs no capacity, and a flavor
+/// sold out since must not stop it), and no network (it cannot change).
+/// None when nothing grows.
+fn growing(doc: &Document, live: &crate::client::Fetched) -> Option<Document> {
+    let mut doc = doc.clone();
+    let spec = doc.request.spec.as_mut()?;
+    let live_count = |flavor: &str| -> i64 {
+        live.pool
+            .spec
+            .resources
+            .iter()
+            .filter(|r| r.flavor.as_deref() == Some(flavor))
+            .filter_map(|r| r.count)
+            .sum()
+    };
+    let resources: Vec<_> = spec
+        .resources
+        .take()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            r.flavor
+                .as_deref()
+                .is_some_and(|f| r.count.unwrap_or(0) > live_count(f))
+        })
+        .collect();
+    if resources.is_empty() {
+        return None;
+    }
+    spec.resources = Some(resources);
+    spec.network = None;
+    Some(doc)
+}
+
+/// What a wait after a patch waits for: a physical pool's nodes settled.
+fn settle(nodes: &Option<i64>) -> Goal {
+    match nodes {
+        Some(_) => Goal::Scaled,
+        None => Goal::Running,
     }
 }
 

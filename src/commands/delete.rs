@@ -234,8 +234,19 @@ async fn by_name(client: &Arc<Client>, wanted: Vec<(String, String)>) -> Vec<Tar
         });
     }
     let mut out = Vec::new();
-    while let Some(Ok(t)) = set.join_next().await {
-        out.push(t);
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(t) => out.push(t),
+            // A lookup that panicked is a failure of its own, not a pool dropped.
+            Err(e) => out.push((
+                usize::MAX,
+                Target {
+                    display: "?".into(),
+                    workspace: String::new(),
+                    found: Err(Error::Internal(anyhow::anyhow!("a lookup failed: {e}"))),
+                },
+            )),
+        }
     }
     out.sort_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, t)| t).collect()

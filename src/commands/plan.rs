@@ -50,6 +50,9 @@ fn judge(
     let mut found = found?;
     let action = match found.len() {
         0 => Action::Create,
+        // A pool being deleted is no pool to change: apply waits it out
+        // and creates the manifest's anew (as reuse does).
+        1 if found[0].pool.phase() == Some(crate::model::phase::DELETING) => Action::Create,
         1 => {
             let live = found.remove(0);
             let drifts = drift::drift(&wanted, &live.raw);

@@ -248,6 +248,34 @@ impl Pool {
             .filter(|o| !o.trim().is_empty())
     }
 
+    /// Whether its nodes are as its spec says: no flavor has nodes still
+    /// coming or going, and each has its count available. A logical pool
+    /// (a share of its parent) always is.
+    pub fn settled(&self) -> bool {
+        if self.is_logical() {
+            return true;
+        }
+        let r = &self.status.resources;
+        let moving = r
+            .creating
+            .iter()
+            .chain(&r.deleting)
+            .any(|c| c.count.unwrap_or(0) > 0);
+        let available = |flavor: &Option<String>| -> i64 {
+            r.available
+                .iter()
+                .filter(|a| &a.flavor == flavor)
+                .filter_map(|a| a.count)
+                .sum()
+        };
+        !moving
+            && self
+                .spec
+                .resources
+                .iter()
+                .all(|s| s.count.is_none_or(|c| available(&s.flavor) == c))
+    }
+
     /// Nodes available and nodes wanted, summed over flavors.
     pub fn nodes(&self) -> (i64, i64) {
         let available = self

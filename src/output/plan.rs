@@ -28,7 +28,13 @@ pub fn text(
         ));
         match &p.action {
             Action::Create => out.push(format!("{head}: {}", paint("would be created", "32"))),
-            Action::Unchanged { .. } => out.push(format!("{head}: unchanged")),
+            Action::Unchanged { live } => match live.pool.phase() {
+                // As the manifest says, and yet failed: apply says so too.
+                Some(p) if crate::model::phase::is_failed(p) => {
+                    out.push(format!("{head}: unchanged, but {}", safe(p)))
+                }
+                _ => out.push(format!("{head}: unchanged")),
+            },
             Action::Patch { drifts, patch, .. } => {
                 out.push(format!(
                     "{head}: {} in place",
@@ -71,11 +77,13 @@ fn line(d: &Drift, safe: &dyn Fn(&str) -> String, paint: &dyn Fn(&str, &str) -> 
     } else {
         ""
     };
+    // Each value on one line: a newline in it cannot fake a line.
+    let one_line = |v: Option<&serde_json::Value>| crate::redact::terminal(&shown(v));
     let text = safe(&format!(
         "{}: {} → {}{tail}",
-        d.path,
-        shown(d.live.as_ref()),
-        shown(d.wanted.as_ref())
+        crate::redact::terminal(&d.path),
+        one_line(d.live.as_ref()),
+        one_line(d.wanted.as_ref())
     ));
     format!("  {} {text}", paint(marker, colour))
 }
