@@ -113,7 +113,7 @@ _poolctl() {
 
     case "${cmd}" in
         poolctl)
-            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version create validate get diff apply describe list wait delete flavors emulator schema completions man help"
+            opts="-o -q -v -h -V --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version create validate get diff apply describe list wait delete flavors emulator schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,11 +159,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -174,7 +178,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__apply)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,11 +332,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -343,18 +351,22 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__completions)
-            opts="-o -q -v -h -V --output --quiet --verbose --show-settings --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -h -V --output --quiet --verbose --query --show-settings --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -365,7 +377,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__create)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --dry-run --wait --wait-timeout --if-exists --validate --no-preflight --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -523,11 +535,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -538,7 +554,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__delete)
-            opts="-f -l -o -q -v -h -V --filename --label-selector --name --ignore-not-found --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-f -l -o -q -v -h -V --filename --label-selector --name --ignore-not-found --wait --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,11 +624,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -623,7 +643,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__describe)
-            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,11 +689,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -684,7 +708,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__diff)
-            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --validate --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --name --type --flavor --count --max-count --resource --scope --network --vpc-id --subnet-id --description --sharing --node-prefix --parent --container-cidr --service-cidr --master-az --gpu-driver --npu-driver --driver-update-strategy --ipv6 --cluster-flavor --label --annotation --validate --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,11 +858,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -849,7 +877,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__emulator)
-            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --listen --provision-time --faults --seed --state --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,11 +904,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -891,7 +923,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__flavors)
-            opts="-o -q -v -h -V --type --az --available --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --type --az --available --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -945,11 +977,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -960,7 +996,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__get)
-            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --show-secrets --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,11 +1042,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1245,7 +1285,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__list)
-            opts="-l -o -q -v -h -V --label-selector --status --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-l -w -o -q -v -h -V --label-selector --status --watch --no-headers --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1303,11 +1343,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1318,18 +1362,22 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__man)
-            opts="-o -q -v -h -V --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1340,18 +1388,22 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__schema)
-            opts="-o -q -v -h -V --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1362,7 +1414,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__validate)
-            opts="-f -o -q -v -h -V --filename --validate --preflight --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-f -o -q -v -h -V --filename --validate --preflight --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1420,11 +1472,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1435,7 +1491,7 @@ _poolctl() {
             return 0
             ;;
         poolctl__subcmd__wait)
-            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --show-settings --help --version"
+            opts="-o -q -v -h -V --for --wait-timeout --region --endpoint --project-id --iam-endpoint --workspace-id --ca-bundle --request-timeout --allow-plain-http --emulator --output --quiet --verbose --query --show-settings --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1489,11 +1545,15 @@ _poolctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json yaml name wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

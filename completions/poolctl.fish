@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_poolctl_global_optspecs
-    string join \n region= endpoint= project-id= iam-endpoint= workspace-id= ca-bundle= request-timeout= allow-plain-http emulator o/output= q/quiet v/verbose show-settings h/help V/version
+    string join \n region= endpoint= project-id= iam-endpoint= workspace-id= ca-bundle= request-timeout= allow-plain-http emulator o/output= q/quiet v/verbose query= show-settings h/help V/version
 end
 
 function __fish_poolctl_needs_command
@@ -31,9 +31,12 @@ complete -c poolctl -n "__fish_poolctl_needs_command" -l iam-endpoint -d 'IAM en
 complete -c poolctl -n "__fish_poolctl_needs_command" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_needs_command" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_needs_command" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_needs_command" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_needs_command" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_needs_command" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_needs_command" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_needs_command" -s q -l quiet -d 'Print only the result: no progress, no warnings'
@@ -95,9 +98,12 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l iam-endpoint 
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l dry-run -d 'Print the request body that would be sent, and send nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand create" -l wait -d 'Follow the pool until it is Running or has failed'
@@ -120,9 +126,12 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l iam-endpoin
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l preflight -d 'Also run create\'s checks against the service (flavors, networks); creates nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand validate" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
@@ -138,16 +147,19 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l iam-endpoint -d 
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-secrets -d 'Show secret values instead of <redacted>'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand get" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s f -l filename -d 'Manifest files (YAML or JSON), repeatable; - reads stdin' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l name -d 'Pool name (the os.modelarts/name label)' -r
@@ -185,9 +197,12 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l iam-endpoint -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand diff" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
@@ -233,9 +248,12 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l iam-endpoint -
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l ipv6 -d 'Enable IPv6 (spec.ipv6enable)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l dry-run -d 'Print what would be created and the patches; send nothing'
 complete -c poolctl -n "__fish_poolctl_using_subcommand apply" -l wait -d 'Wait until each pool is Running with the nodes it asks for'
@@ -255,16 +273,19 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l iam-endpoin
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l show-secrets -d 'Show secret values instead of <redacted>'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s l -l label-selector -d 'Only pools with this label, e.g. os.modelarts/name=pool-ae01' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l status -d 'Only pools in this state' -r -f -a "created\t''
@@ -277,15 +298,20 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l iam-endpoint -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s w -l watch -d 'After the list, print each change as it comes (until Ctrl-C); -o json: one {"type","object"} per line'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l no-headers -d 'No header line in the table'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand list" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l for -d 'The state to wait for' -r -f -a "running\t''
 deleted\t''"
@@ -297,15 +323,18 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l iam-endpoint -d
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s f -l filename -d 'The pools these manifests describe, each in its workspace; - reads stdin' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s l -l label-selector -d 'Every pool with these labels (in --workspace-id), e.g. team=ml,env=ci' -r
@@ -318,9 +347,12 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l iam-endpoint 
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l ignore-not-found -d 'A pool that does not exist is not an error (exit 0)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l wait -d 'Wait until the pools are gone'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
@@ -328,7 +360,7 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l emulator -d '
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l type -d 'Only flavors of this kind' -r -f -a "cpu\t''
 gpu\t''
@@ -341,53 +373,68 @@ complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l iam-endpoint
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l workspace-id -d 'Workspace of every lookup, and of created pools whose manifest names none (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0]' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l ca-bundle -d 'PEM file of CA certificates to trust, added to the system\'s [env: POOLCTL_CA_BUNDLE]' -r -F
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l request-timeout -d 'Time limit of each HTTP request, e.g. 30s, 2m [default: 60s]' -r
-complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l available -d 'Only flavors not sold out (in --az, else in some AZ)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l allow-plain-http -d 'Allow plain http:// to a host that is not this machine; credentials then cross the network in cleartext, and every run warns [env: POOLCTL_ALLOW_PLAIN_HTTP=1]'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l emulator -d 'Run a pool API emulator inside this process and point this command at it: no account needed'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand flavors" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l listen -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l provision-time -d 'Time for a pool to go from Creating to Running' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l faults -d 'Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l seed -d 'Seed of the fault injection, for reproducible runs' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l state -d 'Keep pools in this file across restarts (written atomically)' -r -F
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t''
-json\t''
-yaml\t''"
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s o -l output -d 'Output format of the result on stdout' -r -f -a "text\t'For people: details, tables, lines'
+json\t'The service\'s objects as JSON'
+yaml\t'The same as YAML'
+name\t'metadata.name of each pool (or flavor), one per line'
+wide\t'list: a table with more columns'"
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l query -d 'A JMESPath query on the JSON result, e.g. \'items[].metadata.name\' (as az --query)' -r
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s q -l quiet -d 'Print only the result: no progress, no warnings'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr; -vv traces HTTP (secrets redacted)'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -l show-settings -d 'Print the settings resolved from flags, environment and files (secrets redacted), and exit'
-complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c poolctl -n "__fish_poolctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "create" -d 'Create pools from manifests and/or flags'
 complete -c poolctl -n "__fish_poolctl_using_subcommand help; and not __fish_seen_subcommand_from create validate get diff apply describe list wait delete flavors emulator schema completions man help" -f -a "validate" -d 'Check manifests locally; with --preflight, also against the service (creates nothing)'
