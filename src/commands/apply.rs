@@ -235,49 +235,20 @@ impl ApplySettings {
                     Action::Replace { live, .. } => Ok((live, Goal::Running)),
                 };
                 drop(permit);
-                let outcome = match written {
-                    Ok((f, goal)) if wait => {
-                        let waited = follower
-                            .follow(&plan.display, &plan.workspace, f, goal, timeout, several)
-                            .await;
-                        Outcome {
-                            display: plan.display,
-                            last: waited.last,
-                            result: waited.result,
-                        }
-                    }
-                    Ok((f, _)) => Outcome {
-                        display: plan.display,
-                        last: Some(f),
-                        result: Ok(()),
-                    },
-                    Err(e) => Outcome {
-                        display: plan.display,
-                        last: None,
-                        result: Err(e),
-                    },
+                let pool = create::Pool {
+                    display: plan.display,
+                    workspace: plan.workspace,
                 };
+                let outcome = pool
+                    .outcome(written, wait.then_some((&follower, timeout, several)))
+                    .await;
                 (i, outcome)
             });
         }
-        let mut outcomes = Vec::new();
-        while let Some(joined) = set.join_next().await {
-            match joined {
-                Ok(o) => outcomes.push(o),
-                Err(e) => outcomes.push((
-                    usize::MAX,
-                    Outcome {
-                        display: "?".into(),
-                        last: None,
-                        result: Err(Error::Internal(anyhow::anyhow!(
-                            "an apply task failed: {e}"
-                        ))),
-                    },
-                )),
-            }
-        }
-        outcomes.sort_by_key(|(i, _)| *i);
-        outcomes.into_iter().map(|(_, o)| o).collect()
+        super::in_order(set, |e| {
+            Outcome::failed(format!("an apply task failed: {e}"))
+        })
+        .await
     }
 }
 

@@ -54,6 +54,58 @@ pub(super) struct Outcome {
     pub result: Result<(), Error>,
 }
 
+/// A pool as the user names it, and its workspace.
+pub(super) struct Pool {
+    pub display: String,
+    pub workspace: String,
+}
+
+impl Pool {
+    /// What became of the pool once written (created, patched, or found
+    /// as it should be): with `wait` (the follower, a timeout, and whether
+    /// other pools report too), its state once it reached the goal or
+    /// failed to; else its state as written.
+    pub(super) async fn outcome(
+        self,
+        written: Result<(Fetched, Goal), Error>,
+        wait: Option<(&Follower, std::time::Duration, bool)>,
+    ) -> Outcome {
+        match (written, wait) {
+            (Ok((f, goal)), Some((follower, timeout, several))) => {
+                let waited = follower
+                    .follow(&self.display, &self.workspace, f, goal, timeout, several)
+                    .await;
+                Outcome {
+                    display: self.display,
+                    last: waited.last,
+                    result: waited.result,
+                }
+            }
+            (Ok((f, _)), None) => Outcome {
+                display: self.display,
+                last: Some(f),
+                result: Ok(()),
+            },
+            (Err(e), _) => Outcome {
+                display: self.display,
+                last: None,
+                result: Err(e),
+            },
+        }
+    }
+}
+
+impl Outcome {
+    /// A task that did not end (it panicked): a failure in its place.
+    pub(super) fn failed(why: String) -> Outcome {
+        Outcome {
+            display: "?".into(),
+            last: None,
+            result: Err(Error::Internal(anyhow::anyhow!(why))),
+        }
+    }
+}
+
 /// Creates every pool concurrently (bounded), follows each with `--wait`,
 /// and reports each result.
 async fn submit_all(
@@ -94,44 +146,22 @@ async fn submit_all(
             let submitted =
                 submit(&client, &job, reuse, timeout, &printer, &waiting, &follower).await;
             drop(permit);
-            let outcome = match submitted {
-                Ok(f) if wait => {
-                    let waited = follower
-                        .follow(&job.display, &workspace, f, Goal::Running, timeout, several)
-                        .await;
-                    Outcome {
-                        display: job.display,
-                        last: waited.last,
-                        result: waited.result,
-                    }
-                }
-                Ok(f) => Outcome {
-                    display: job.display,
-                    last: Some(f),
-                    result: Ok(()),
-                },
-                Err(e) => Outcome {
-                    display: job.display,
-                    last: None,
-                    result: Err(e),
-                },
+            let written = submitted.map(|f| (f, Goal::Running));
+            let waiting_for = Pool {
+                display: job.display,
+                workspace,
             };
+            let outcome = waiting_for
+                .outcome(written, wait.then_some((&follower, timeout, several)))
+                .await;
             (i, outcome)
         });
     }
-    let mut outcomes = Vec::new();
-    while let Some(joined) = set.join_next().await {
-        outcomes.push(
-            joined.map_err(|e| Error::Internal(anyhow::anyhow!("a create task failed: {e}")))?,
-        );
-    }
-    outcomes.sort_by_key(|(i, _)| *i);
-    report(
-        &ctx.printer,
-        outcomes.into_iter().map(|(_, o)| o).collect(),
-        several,
-        s.show_secrets,
-    )
+    let outcomes = super::in_order(set, |e| {
+        Outcome::failed(format!("a create task failed: {e}"))
+    })
+    .await;
+    report(&ctx.printer, outcomes, several, s.show_secrets)
 }
 
 /// Runs preflight on every document before any is created; a status when

@@ -177,25 +177,15 @@ impl DeleteSettings {
                 (i, outcome)
             });
         }
-        let mut outcomes = Vec::new();
-        while let Some(joined) = set.join_next().await {
-            match joined {
-                Ok(o) => outcomes.push(o),
-                Err(e) => outcomes.push((
-                    usize::MAX,
-                    Outcome {
-                        display: "?".into(),
-                        line: None,
-                        last: None,
-                        result: Err(Error::Internal(anyhow::anyhow!(
-                            "a delete task failed: {e}"
-                        ))),
-                    },
-                )),
-            }
-        }
-        outcomes.sort_by_key(|(i, _)| *i);
-        outcomes.into_iter().map(|(_, o)| o).collect()
+        super::in_order(set, |e| Outcome {
+            display: "?".into(),
+            line: None,
+            last: None,
+            result: Err(Error::Internal(anyhow::anyhow!(
+                "a delete task failed: {e}"
+            ))),
+        })
+        .await
     }
 }
 
@@ -233,23 +223,13 @@ async fn by_name(client: &Arc<Client>, wanted: Vec<(String, String)>) -> Vec<Tar
             )
         });
     }
-    let mut out = Vec::new();
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok(t) => out.push(t),
-            // A lookup that panicked is a failure of its own, not a pool dropped.
-            Err(e) => out.push((
-                usize::MAX,
-                Target {
-                    display: "?".into(),
-                    workspace: String::new(),
-                    found: Err(Error::Internal(anyhow::anyhow!("a lookup failed: {e}"))),
-                },
-            )),
-        }
-    }
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, t)| t).collect()
+    // A lookup that panicked is a failure of its own, not a pool dropped.
+    super::in_order(set, |e| Target {
+        display: "?".into(),
+        workspace: String::new(),
+        found: Err(Error::Internal(anyhow::anyhow!("a lookup failed: {e}"))),
+    })
+    .await
 }
 
 /// The pools that manifests describe: by name label, each in its

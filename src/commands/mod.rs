@@ -31,6 +31,20 @@ use crate::exit::ExitStatus;
 use crate::settings::CommandSettings;
 use generated::Generated;
 
+/// The results of tasks spawned as `(index, result)`, in index order; a
+/// task that panicked is `failed(why)` in its place at the end.
+pub(crate) async fn in_order<T: 'static>(
+    mut set: tokio::task::JoinSet<(usize, T)>,
+    failed: impl Fn(String) -> T,
+) -> Vec<T> {
+    let mut done = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        done.push(joined.unwrap_or_else(|e| (usize::MAX, failed(e.to_string()))));
+    }
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
 /// A command: its settings, run in a context.
 pub trait Command {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error>;
