@@ -21,6 +21,7 @@
 //! `tokio::select!` against Ctrl-C): no state outlives it, and no request is
 //! sent after it is dropped.
 
+mod metadata;
 mod trace;
 mod transport;
 
@@ -83,6 +84,9 @@ pub enum ClientEvent {
     /// Something the user should know about how requests are made (plain
     /// http to a remote host, allowed by the opt-in).
     Warning(String),
+    /// `-v`: something worth knowing that is not a request (temporary
+    /// credentials obtained, and until when).
+    Note(String),
     /// `-vv`: a request or answer in full, secrets shown as `<redacted>`.
     /// Only sent when [`Observer::wants_trace`] is true.
     Trace(String),
@@ -261,6 +265,23 @@ impl RetryPolicy {
 
 // ---------------------------------------------------------------- client
 
+/// Where the credentials of each request come from.
+enum Auth {
+    /// Given once, by settings.
+    Fixed(Arc<Credentials>),
+    /// Temporary, from the ECS metadata service, renewed before they expire.
+    Metadata(Box<metadata::Metadata>),
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Fixed(c) => c.fmt(f),
+            Auth::Metadata(m) => f.write_str(&m.name()),
+        }
+    }
+}
+
 /// The HTTP client of the pool API and of the IAM project lookup.
 pub struct Client {
     /// For hosts on this machine: never through a proxy.
@@ -272,7 +293,7 @@ pub struct Client {
     iam: Option<(BaseUrl, String)>,
     /// Known from the start, or once [`Client::ensure_project`] has looked it up.
     project_id: Option<String>,
-    credentials: Credentials,
+    auth: Auth,
     request_timeout: Duration,
     policy: RetryPolicy,
     page_limit: Option<u32>,
@@ -288,7 +309,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("endpoint", &self.endpoint.host)
             .field("project_id", &self.project_id)
-            .field("credentials", &self.credentials)
+            .field("auth", &self.auth)
             .field("request_timeout", &self.request_timeout)
             .field("policy", &self.policy)
             .finish_non_exhaustive()
@@ -383,6 +404,19 @@ impl Client {
             )));
         }
 
+        let auth = match &target.credentials {
+            Credentials::EcsMetadata {
+                endpoint,
+                looked_at_first,
+            } => Auth::Metadata(Box::new(metadata::Metadata::new(
+                endpoint,
+                looked_at_first.clone(),
+                http.allow_plain_http,
+                &*observer,
+            )?)),
+            fixed => Auth::Fixed(Arc::new(fixed.clone())),
+        };
+
         let certs = match &http.ca_bundle {
             Some(path) => Some(read_ca_bundle(path)?),
             None => None,
@@ -440,7 +474,7 @@ impl Client {
             endpoint,
             iam,
             project_id,
-            credentials: target.credentials.clone(),
+            auth,
             request_timeout: http.request_timeout,
             policy: http.retry.clone(),
             page_limit: http.page_limit,
@@ -494,8 +528,32 @@ impl Client {
         })
     }
 
-    fn secret_list(&self) -> Vec<&str> {
-        self.credentials.secrets()
+    /// Every secret value of the credentials of this run (SK, tokens), to
+    /// keep out of messages.
+    fn secret_list(&self) -> Vec<String> {
+        match &self.auth {
+            Auth::Fixed(c) => c.secrets().into_iter().map(str::to_string).collect(),
+            Auth::Metadata(m) => m.secrets(),
+        }
+    }
+
+    /// Credentials to sign a request with now; temporary ones are renewed
+    /// first when due. `Err`: none that can be used, and why.
+    async fn signing_credentials(&self) -> Result<Arc<Credentials>, String> {
+        match &self.auth {
+            Auth::Fixed(c) => Ok(c.clone()),
+            Auth::Metadata(m) => m.current(&*self.observer).await,
+        }
+    }
+
+    /// Makes sure there are credentials before the first request: with
+    /// the ECS metadata service, asks it. None there means no credentials
+    /// anywhere (exit 4), with every place that was looked at.
+    pub async fn ensure_credentials(&self) -> Result<(), Error> {
+        match &self.auth {
+            Auth::Fixed(_) => Ok(()),
+            Auth::Metadata(m) => m.first(&*self.observer).await,
+        }
     }
 
     /// GET or DELETE with retries (connect errors, timeouts, resets, 429, 5xx).
@@ -524,7 +582,11 @@ impl Client {
                 what,
                 failure,
                 attempts.load(Ordering::Relaxed),
-                &self.secret_list(),
+                &self
+                    .secret_list()
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
             )
         })
     }
@@ -909,7 +971,8 @@ impl Client {
             .and_then(|u| u.password.as_deref())
             .filter(|p| !p.is_empty());
         call.body_secrets.extend(password);
-        let mut secrets = self.secret_list();
+        let owned_secrets = self.secret_list();
+        let mut secrets: Vec<&str> = owned_secrets.iter().map(String::as_str).collect();
         secrets.extend(password);
         let began_unix = crate::time::now_unix();
         let started = Instant::now();
@@ -964,7 +1027,7 @@ impl Client {
             };
 
             let ambiguous = match &failure {
-                Failure::NotSent(_) => false,
+                Failure::NotSent(_) | Failure::Unsigned(_) => false,
                 Failure::Status(r) if r.status == 429 || r.status == 503 => false,
                 Failure::Status(r) if r.status == 409 && ambiguous_seen => {
                     // Our earlier, unanswered create may be what conflicts.

@@ -143,6 +143,7 @@ impl Context {
         }
         let notes = Arc::new(ClientNotes::new(&self.printer));
         let mut client = Client::new(&target, &http, notes)?;
+        client.ensure_credentials().await?;
         client.ensure_project().await?;
         Ok(Session {
             client: Arc::new(client),

@@ -737,7 +737,11 @@ pub(crate) mod tests {
         let s = settings(&["create", "--dry-run", "--name", "x"], &[]).unwrap();
         assert!(matches!(s.global.service, Service::None));
         // No credentials: kept as an error until the service is needed.
-        let s = settings(&["create", "--region", "cn-north-4"], &[]).unwrap();
+        let s = settings(
+            &["create", "--region", "cn-north-4"],
+            &[("POOLCTL_METADATA_ENDPOINT", "off")],
+        )
+        .unwrap();
         assert!(matches!(
             s.global.service,
             Service::Remote {

@@ -51,7 +51,7 @@ pub struct TargetFlags {
     pub iam_endpoint: Option<String>,
 }
 
-fn check_url(flag: &str, url: &str) -> Result<String, Error> {
+pub(super) fn check_url(flag: &str, url: &str) -> Result<String, Error> {
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.len() <= 8 {
         return Err(Error::usage_hint(
@@ -361,9 +361,19 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let err = resolve_target(flags(None, None), &env_of(&[]), Some(home.path())).unwrap_err();
         assert_eq!(err.exit_status().code(), 2);
-        let err = resolve_target(
+        // Nothing in the environment or the file: the metadata service is
+        // next, asked when the service is first needed.
+        let t = resolve_target(
             flags(Some("cn-north-4"), None),
             &env_of(&[]),
+            Some(home.path()),
+        )
+        .unwrap();
+        assert!(matches!(t.credentials, Credentials::EcsMetadata { .. }));
+        // With it turned off, there are none.
+        let err = resolve_target(
+            flags(Some("cn-north-4"), None),
+            &env_of(&[("POOLCTL_METADATA_ENDPOINT", "off")]),
             Some(home.path()),
         )
         .unwrap_err();

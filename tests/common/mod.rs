@@ -24,7 +24,10 @@ fn clean_env(cmd: &mut StdCommand) {
     cmd.env("NO_COLOR", "1")
         .env("HOME", "/nonexistent-home-for-tests")
         // Short client backoff, so retries do not slow the suite (docs/network.md).
-        .env("POOLCTL_RETRY_MIN_DELAY", "50ms");
+        .env("POOLCTL_RETRY_MIN_DELAY", "50ms")
+        // No test reaches whatever answers at 169.254.169.254 unless it
+        // means to: the tests of the metadata service point it elsewhere.
+        .env("POOLCTL_METADATA_ENDPOINT", "off");
 }
 
 /// The binary, for processes a test spawns and signals itself.
