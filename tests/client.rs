@@ -221,6 +221,7 @@ fn verify(
         ak: AK,
         sk: SK,
         token: srv.token_auth.then_some(TOKEN),
+        temporary: &[],
     };
     gateway::authenticate(&received, &accepted, now()).map_err(|r| r.error_msg())
 }

@@ -54,6 +54,9 @@ const RETRY_MIN_DELAY: &str = "POOLCTL_RETRY_MIN_DELAY";
 /// How long a wait rides out a service that does not answer (default 5m).
 const MAX_OUTAGE: &str = "POOLCTL_MAX_OUTAGE";
 const PAGE_LIMIT: &str = "POOLCTL_PAGE_LIMIT";
+/// How long the temporary credentials of `poolctl emulator`'s metadata
+/// service last (default 1h): short, to see a client renew them.
+const EMULATOR_METADATA_EXPIRY: &str = "POOLCTL_EMULATOR_METADATA_EXPIRY";
 
 /// Each global flag with the environment variables that stand in for it, in
 /// order. The flags' help names them; a test keeps the two in step.
@@ -272,6 +275,9 @@ pub struct EmulatorSettings {
     pub faults_spec: Option<String>,
     pub seed: u64,
     pub state: Option<PathBuf>,
+    /// How long its metadata service's temporary credentials last
+    /// (`POOLCTL_EMULATOR_METADATA_EXPIRY`).
+    pub metadata_expiry: Duration,
 }
 
 #[derive(Debug)]
@@ -406,6 +412,23 @@ fn overrides(f: PoolFlags, workspace_id: Option<String>) -> Overrides {
         cluster_flavor: f.cluster_flavor,
         labels: f.label,
         annotations: f.annotation,
+    }
+}
+
+/// `POOLCTL_EMULATOR_METADATA_EXPIRY`: at least
+/// [`crate::emulator::MIN_METADATA_EXPIRY`], at most a week.
+fn metadata_expiry(env: Env<'_>) -> Result<Duration, Error> {
+    let Some(text) = env_value(env, EMULATOR_METADATA_EXPIRY) else {
+        return Ok(crate::emulator::DEFAULT_METADATA_EXPIRY);
+    };
+    let min = crate::emulator::MIN_METADATA_EXPIRY;
+    match parse_duration(&text) {
+        Ok(d) if d >= min && d <= Duration::from_secs(7 * 86_400) => Ok(d),
+        Ok(_) => Err(Error::usage(format!(
+            "{EMULATOR_METADATA_EXPIRY}={text}: write a duration from {} to 7d",
+            crate::duration::format_duration(min)
+        ))),
+        Err(e) => Err(Error::usage(format!("{EMULATOR_METADATA_EXPIRY}: {e}"))),
     }
 }
 
@@ -658,6 +681,7 @@ pub fn resolve(
                 faults_spec: a.faults,
                 seed: a.seed,
                 state: a.state,
+                metadata_expiry: metadata_expiry(env)?,
             };
             (CommandSettings::Emulator(emulator), Service::None)
         }
