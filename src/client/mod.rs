@@ -25,7 +25,7 @@ mod metadata;
 mod trace;
 mod transport;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -37,6 +37,7 @@ use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
 use crate::model::read::Read;
 use crate::model::{CreatePoolRequest, Event, Flavor, NetworkResource, Pool, NAME_LABEL};
+use crate::settings::regions::EndpointSource;
 use crate::settings::{HttpSettings, Project, Target};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
@@ -289,6 +290,11 @@ pub struct Client {
     /// For other hosts: through the proxy the environment names, if any.
     proxied: Option<reqwest::Client>,
     endpoint: BaseUrl,
+    /// The region's further endpoints, tried in turn when the one before
+    /// cannot be reached.
+    fallbacks: Vec<BaseUrl>,
+    /// Of `endpoint` (0) and `fallbacks` (1...), the one that answered last.
+    active_endpoint: AtomicUsize,
     /// The IAM endpoint and region of a project still to be looked up.
     iam: Option<(BaseUrl, String)>,
     /// Known from the start, or once [`Client::ensure_project`] has looked it up.
@@ -362,7 +368,19 @@ impl Client {
         // install (another client, a test) is refused, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
 
-        let endpoint = BaseUrl::parse("--endpoint", &target.endpoint)?;
+        // An endpoint the user set for the region is named by where it was set.
+        let label = match &target.endpoint_source {
+            source @ (EndpointSource::RegionVariable(_) | EndpointSource::RegionsFile { .. }) => {
+                source.to_string()
+            }
+            _ => "--endpoint".to_string(),
+        };
+        let endpoint = BaseUrl::parse(&label, &target.endpoint)?;
+        let fallbacks = target
+            .fallback_endpoints
+            .iter()
+            .map(|e| BaseUrl::parse(&label, e))
+            .collect::<Result<Vec<_>, _>>()?;
         let (project_id, iam) = match &target.project {
             Project::Id(id) => (Some(segment("project id", id)?.to_string()), None),
             Project::LookUp {
@@ -383,7 +401,8 @@ impl Client {
 
         // Credentials never go in cleartext to another machine, unless the
         // user says so, and then every run says it again (DESIGN.md §3).
-        for (flag, base) in std::iter::once(("--endpoint", &endpoint))
+        for (flag, base) in std::iter::once((label.as_str(), &endpoint))
+            .chain(fallbacks.iter().map(|b| (label.as_str(), b)))
             .chain(iam.as_ref().map(|(b, _)| ("--iam-endpoint", b)))
         {
             if base.is_https() || base.loopback {
@@ -437,7 +456,10 @@ impl Client {
             }
             if let Some(certs) = &certs {
                 builder = builder.tls_certs_merge(certs.clone());
-            } else if !endpoint.is_https() && !iam.as_ref().is_some_and(|(b, _)| b.is_https()) {
+            } else if !endpoint.is_https()
+                && !fallbacks.iter().any(BaseUrl::is_https)
+                && !iam.as_ref().is_some_and(|(b, _)| b.is_https())
+            {
                 // Plain http (the emulator): skip loading the system's CA
                 // store, which costs milliseconds and fails where there is none.
                 builder = builder.tls_certs_only(Vec::new());
@@ -458,7 +480,11 @@ impl Client {
         // and could answer for the service. Other hosts honour
         // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY. Each client is
         // made only when a host needs it.
-        let bases = || std::iter::once(&endpoint).chain(iam.as_ref().map(|(b, _)| b));
+        let bases = || {
+            std::iter::once(&endpoint)
+                .chain(&fallbacks)
+                .chain(iam.as_ref().map(|(b, _)| b))
+        };
         let direct = bases()
             .any(|b| b.loopback)
             .then(|| build(true))
@@ -472,6 +498,8 @@ impl Client {
             direct,
             proxied,
             endpoint,
+            fallbacks,
+            active_endpoint: AtomicUsize::new(0),
             iam,
             project_id,
             auth,
@@ -612,6 +640,7 @@ impl Client {
         Call {
             method,
             base: &self.endpoint,
+            failover: true,
             path,
             query: Vec::new(),
             body,
@@ -651,6 +680,7 @@ impl Client {
         let call = Call {
             method: Method::GET,
             base: iam,
+            failover: false,
             path: "/v3/projects".into(),
             query: vec![("name".into(), region.to_string())],
             body: b"",

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
+use std::sync::atomic::Ordering;
+
 use super::{trace, Client, ClientEvent};
 use crate::auth::signer::{self, SigningInput};
 use crate::auth::Credentials;
@@ -103,6 +105,9 @@ impl BaseUrl {
 pub(crate) struct Call<'a> {
     pub method: Method,
     pub base: &'a BaseUrl,
+    /// To the ModelArts endpoint: when it cannot be reached, the region's
+    /// further endpoints are tried in turn (`Target::fallback_endpoints`).
+    pub failover: bool,
     /// Under the endpoint's prefix, starting with `/`; every segment is made
     /// of unreserved characters only, so it is sent exactly as signed.
     pub path: String,
@@ -307,12 +312,13 @@ impl Client {
     /// `X-Sdk-Date` each time, so a retry is never stale.
     fn headers(
         call: &Call<'_>,
+        base: &BaseUrl,
         full_path: &str,
         credentials: &Credentials,
     ) -> Result<Vec<(String, String)>, Failure> {
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".into(), call.content_type.into()),
-            ("Host".into(), call.base.host.clone()),
+            ("Host".into(), base.host.clone()),
         ];
         if let Some(p) = call.project_id {
             headers.push(("X-Project-Id".into(), p.to_string()));
@@ -352,8 +358,52 @@ impl Client {
         Ok(headers)
     }
 
-    /// One attempt. `Ok` only for a complete 2xx answer.
+    /// One attempt. `Ok` only for a complete 2xx answer. With further
+    /// endpoints, one that cannot be reached (no connection: the request
+    /// provably did not leave) gives way to the next, as in the SDK; the
+    /// one that answers is kept for the next requests.
     pub(crate) async fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Reply, Failure> {
+        if !call.failover || self.fallbacks.is_empty() {
+            return self.attempt_at(call, call.base, attempt).await;
+        }
+        let count = 1 + self.fallbacks.len();
+        let base = |i: usize| {
+            if i == 0 {
+                &self.endpoint
+            } else {
+                &self.fallbacks[i - 1]
+            }
+        };
+        let first = self.active_endpoint.load(Ordering::Relaxed) % count;
+        let mut unreachable = Vec::new();
+        for step in 0..count {
+            let index = (first + step) % count;
+            match self.attempt_at(call, base(index), attempt).await {
+                Err(Failure::NotSent(detail)) => {
+                    let next = (index + 1) % count;
+                    if step + 1 < count {
+                        self.observer.event(ClientEvent::Note(format!(
+                            "{} cannot be reached ({detail}); trying {}",
+                            base(index).shown(),
+                            base(next).shown()
+                        )));
+                    }
+                    unreachable.push(format!("{}: {detail}", base(index).shown()));
+                    self.active_endpoint.store(next, Ordering::Relaxed);
+                }
+                other => return other,
+            }
+        }
+        Err(Failure::NotSent(unreachable.join("; ")))
+    }
+
+    /// One attempt at `base`.
+    async fn attempt_at(
+        &self,
+        call: &Call<'_>,
+        base: &BaseUrl,
+        attempt: u32,
+    ) -> Result<Reply, Failure> {
         // Temporary credentials due for renewal are renewed first; none
         // that can be used means the request is not sent (and is retried).
         let credentials = self
@@ -362,14 +412,14 @@ impl Client {
             .map_err(Failure::Unsigned)?;
         let mut secrets = credentials.secrets();
         secrets.extend(call.body_secrets.iter().copied());
-        let full_path = format!("{}{}", call.base.prefix, call.path);
+        let full_path = format!("{}{}", base.prefix, call.path);
         let query = signer::canonical_query(&call.query);
         let url = if query.is_empty() {
-            format!("{}{full_path}", call.base.origin)
+            format!("{}{full_path}", base.origin)
         } else {
-            format!("{}{full_path}?{query}", call.base.origin)
+            format!("{}{full_path}?{query}", base.origin)
         };
-        let headers = Self::headers(call, &full_path, &credentials)?;
+        let headers = Self::headers(call, base, &full_path, &credentials)?;
 
         let mut map = HeaderMap::with_capacity(headers.len());
         for (name, value) in &headers {
@@ -403,7 +453,7 @@ impl Client {
         }
 
         let started = Instant::now();
-        let http = if call.base.loopback {
+        let http = if base.loopback {
             &self.direct
         } else {
             &self.proxied

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::exit::Signal;
 use crate::output::progress::ClientNotes;
 use crate::output::Printer;
+use crate::settings::regions::EndpointSource;
 use crate::settings::{GlobalSettings, Project, Service, Target};
 use crate::wait::{self, Goal};
 
@@ -137,8 +138,8 @@ impl Context {
         };
         if self.printer.verbose >= 1 {
             self.printer.info(&format!(
-                "credentials from {}; endpoint {}",
-                target.credential_source, target.endpoint
+                "credentials from {}; endpoint {} (from {})",
+                target.credential_source, target.endpoint, target.endpoint_source
             ));
         }
         let notes = Arc::new(ClientNotes::new(&self.printer));
@@ -163,6 +164,8 @@ async fn start_emulator(
     let c = emu.config();
     let target = Target {
         endpoint: emu.endpoint(),
+        fallback_endpoints: Vec::new(),
+        endpoint_source: EndpointSource::Emulator,
         project: Project::Id(c.project_id.clone()),
         credentials: Credentials::AkSk {
             ak: c.ak.clone(),

@@ -12,6 +12,7 @@
 //! resolution, and its environment variable in [`FLAG_ENV`]) only.
 
 pub mod credentials;
+pub mod regions;
 pub mod target;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -98,6 +99,8 @@ pub struct OutputSettings {
 
 /// The service a command talks to, and how.
 #[derive(Debug)]
+// Made once per run; boxing the target would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Service {
     /// The command does not talk to the service (`validate`, `create
     /// --dry-run`, ...): nothing about HTTP or credentials is resolved.
