@@ -139,7 +139,14 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start(extra: &[&str]) -> Emulator {
+        Emulator::start_with_env(extra, &[])
+    }
+
+    /// [`Emulator::start`] with variables of its own
+    /// (`POOLCTL_EMULATOR_METADATA_EXPIRY`).
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Emulator {
         let mut cmd = std_poolctl();
+        cmd.envs(env.iter().copied());
         cmd.arg("emulator");
         if !extra.contains(&"--listen") {
             cmd.args(["--listen", "127.0.0.1:0"]);
