@@ -181,6 +181,11 @@ fn region_endpoints(
                 ));
             }
             hint.push_str(&format!("\n  looked at: {}", looked_at.join(", ")));
+            hint.push_str(&format!(
+                "\n  a region of your own: name its endpoint with {}=URL, or in the \
+                 regions file (modelarts: [{{id: {region}, endpoint: URL}}])",
+                regions::variable_of(region)
+            ));
             Err(Error::usage_hint(e.to_string(), hint))
         }
     }
