@@ -186,7 +186,8 @@ impl Error {
             Error::Usage { hint, .. } => hint.clone(),
             Error::NoCredentials { looked_at } => Some(format!(
                 "looked at: {}\n  set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, \
-                 set POOLCTL_AUTH_TOKEN, or try it with no account: add --emulator",
+                 set POOLCTL_AUTH_TOKEN, on an ECS give the instance an agency, \
+                 or try it with no account: add --emulator",
                 looked_at.join(", ")
             )),
             Error::AlreadyExists { .. } => Some(

@@ -221,6 +221,7 @@ fn verify(
         ak: AK,
         sk: SK,
         token: srv.token_auth.then_some(TOKEN),
+        temporary: &[],
     };
     gateway::authenticate(&received, &accepted, now()).map_err(|r| r.error_msg())
 }
@@ -504,6 +505,8 @@ impl ClientConfig {
     fn client(self, observer: Arc<dyn Observer>) -> Result<Client, Error> {
         let target = Target {
             endpoint: self.endpoint,
+            fallback_endpoints: Vec::new(),
+            endpoint_source: poolctl::settings::regions::EndpointSource::Flag,
             project: match self.project_id {
                 Some(id) => Project::Id(id),
                 None => Project::LookUp {

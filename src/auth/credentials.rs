@@ -53,6 +53,16 @@ pub enum Credentials {
     },
     /// An IAM token sent as `X-Auth-Token`.
     Token(Secret),
+    /// Temporary AK/SK and security token of the ECS this runs on, from its
+    /// metadata service at `endpoint` (see [`super::metadata`]). The client
+    /// asks for them before its first request, and again before they
+    /// expire; they are then signed as [`Credentials::AkSk`] with a
+    /// `security_token`. `looked_at_first` names the sources that had none,
+    /// for the error when the metadata service has none either.
+    EcsMetadata {
+        endpoint: String,
+        looked_at_first: Vec<String>,
+    },
 }
 
 impl Credentials {
@@ -70,8 +80,27 @@ impl Credentials {
                 v
             }
             Credentials::Token(t) => vec![t.expose()],
+            // Not known until fetched; the client keeps those it fetched.
+            Credentials::EcsMetadata { .. } => Vec::new(),
         }
     }
+}
+
+/// Why `value` cannot go in an HTTP header, if it cannot. Signatures,
+/// tokens and keys are visible ASCII; anything else (a control character,
+/// a stray newline, a space, a non-ASCII letter, bytes that are not UTF-8)
+/// is a mistake where the value was set. Never says what the value is.
+pub fn unsendable(value: &str) -> Option<&'static str> {
+    let c = value.chars().find(|c| !matches!(c, '\x21'..='\x7e'))?;
+    Some(if c.is_control() {
+        "a control character"
+    } else if c == ' ' {
+        "a space"
+    } else if c == char::REPLACEMENT_CHARACTER {
+        "bytes that are not UTF-8"
+    } else {
+        "a character that is not visible ASCII"
+    })
 }
 
 /// Where the credentials were found (for `-v` and error messages).
@@ -82,6 +111,8 @@ pub enum CredentialSource {
     File(PathBuf),
     /// `--emulator`: credentials made up by the in-process emulator.
     Emulator,
+    /// The ECS metadata service at this URL (temporary credentials).
+    EcsMetadata(String),
 }
 
 impl fmt::Display for CredentialSource {
@@ -91,6 +122,7 @@ impl fmt::Display for CredentialSource {
             CredentialSource::Environment => write!(f, "{ENV_AK}/{ENV_SK}"),
             CredentialSource::File(p) => write!(f, "{}", p.display()),
             CredentialSource::Emulator => write!(f, "the in-process emulator (--emulator)"),
+            CredentialSource::EcsMetadata(url) => write!(f, "the ECS metadata service at {url}"),
         }
     }
 }

@@ -21,10 +21,11 @@
 //! `tokio::select!` against Ctrl-C): no state outlives it, and no request is
 //! sent after it is dropped.
 
+mod metadata;
 mod trace;
 mod transport;
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -36,6 +37,7 @@ use crate::auth::Credentials;
 use crate::error::{ApiError, Error};
 use crate::model::read::Read;
 use crate::model::{CreatePoolRequest, Event, Flavor, NetworkResource, Pool, NAME_LABEL};
+use crate::settings::regions::EndpointSource;
 use crate::settings::{HttpSettings, Project, Target};
 
 use transport::{failure_error, segment, BaseUrl, Call, Failure, Reply};
@@ -83,6 +85,9 @@ pub enum ClientEvent {
     /// Something the user should know about how requests are made (plain
     /// http to a remote host, allowed by the opt-in).
     Warning(String),
+    /// `-v`: something worth knowing that is not a request (temporary
+    /// credentials obtained, and until when).
+    Note(String),
     /// `-vv`: a request or answer in full, secrets shown as `<redacted>`.
     /// Only sent when [`Observer::wants_trace`] is true.
     Trace(String),
@@ -261,6 +266,23 @@ impl RetryPolicy {
 
 // ---------------------------------------------------------------- client
 
+/// Where the credentials of each request come from.
+enum Auth {
+    /// Given once, by settings.
+    Fixed(Arc<Credentials>),
+    /// Temporary, from the ECS metadata service, renewed before they expire.
+    Metadata(Box<metadata::Metadata>),
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Fixed(c) => c.fmt(f),
+            Auth::Metadata(m) => f.write_str(&m.name()),
+        }
+    }
+}
+
 /// The HTTP client of the pool API and of the IAM project lookup.
 pub struct Client {
     /// For hosts on this machine: never through a proxy.
@@ -268,11 +290,16 @@ pub struct Client {
     /// For other hosts: through the proxy the environment names, if any.
     proxied: Option<reqwest::Client>,
     endpoint: BaseUrl,
+    /// The region's further endpoints, tried in turn when the one before
+    /// cannot be reached.
+    fallbacks: Vec<BaseUrl>,
+    /// Of `endpoint` (0) and `fallbacks` (1...), the one that answered last.
+    active_endpoint: AtomicUsize,
     /// The IAM endpoint and region of a project still to be looked up.
     iam: Option<(BaseUrl, String)>,
     /// Known from the start, or once [`Client::ensure_project`] has looked it up.
     project_id: Option<String>,
-    credentials: Credentials,
+    auth: Auth,
     request_timeout: Duration,
     policy: RetryPolicy,
     page_limit: Option<u32>,
@@ -288,7 +315,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("endpoint", &self.endpoint.host)
             .field("project_id", &self.project_id)
-            .field("credentials", &self.credentials)
+            .field("auth", &self.auth)
             .field("request_timeout", &self.request_timeout)
             .field("policy", &self.policy)
             .finish_non_exhaustive()
@@ -341,7 +368,19 @@ impl Client {
         // install (another client, a test) is refused, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
 
-        let endpoint = BaseUrl::parse("--endpoint", &target.endpoint)?;
+        // An endpoint the user set for the region is named by where it was set.
+        let label = match &target.endpoint_source {
+            source @ (EndpointSource::RegionVariable(_) | EndpointSource::RegionsFile { .. }) => {
+                source.to_string()
+            }
+            _ => "--endpoint".to_string(),
+        };
+        let endpoint = BaseUrl::parse(&label, &target.endpoint)?;
+        let fallbacks = target
+            .fallback_endpoints
+            .iter()
+            .map(|e| BaseUrl::parse(&label, e))
+            .collect::<Result<Vec<_>, _>>()?;
         let (project_id, iam) = match &target.project {
             Project::Id(id) => (Some(segment("project id", id)?.to_string()), None),
             Project::LookUp {
@@ -362,7 +401,8 @@ impl Client {
 
         // Credentials never go in cleartext to another machine, unless the
         // user says so, and then every run says it again (DESIGN.md §3).
-        for (flag, base) in std::iter::once(("--endpoint", &endpoint))
+        for (flag, base) in std::iter::once((label.as_str(), &endpoint))
+            .chain(fallbacks.iter().map(|b| (label.as_str(), b)))
             .chain(iam.as_ref().map(|(b, _)| ("--iam-endpoint", b)))
         {
             if base.is_https() || base.loopback {
@@ -382,6 +422,19 @@ impl Client {
                 "{flag} {shown}: credentials go in cleartext over plain http (--allow-plain-http)"
             )));
         }
+
+        let auth = match &target.credentials {
+            Credentials::EcsMetadata {
+                endpoint,
+                looked_at_first,
+            } => Auth::Metadata(Box::new(metadata::Metadata::new(
+                endpoint,
+                looked_at_first.clone(),
+                http.allow_plain_http,
+                &*observer,
+            )?)),
+            fixed => Auth::Fixed(Arc::new(fixed.clone())),
+        };
 
         let certs = match &http.ca_bundle {
             Some(path) => Some(read_ca_bundle(path)?),
@@ -403,7 +456,10 @@ impl Client {
             }
             if let Some(certs) = &certs {
                 builder = builder.tls_certs_merge(certs.clone());
-            } else if !endpoint.is_https() && !iam.as_ref().is_some_and(|(b, _)| b.is_https()) {
+            } else if !endpoint.is_https()
+                && !fallbacks.iter().any(BaseUrl::is_https)
+                && !iam.as_ref().is_some_and(|(b, _)| b.is_https())
+            {
                 // Plain http (the emulator): skip loading the system's CA
                 // store, which costs milliseconds and fails where there is none.
                 builder = builder.tls_certs_only(Vec::new());
@@ -424,7 +480,11 @@ impl Client {
         // and could answer for the service. Other hosts honour
         // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY. Each client is
         // made only when a host needs it.
-        let bases = || std::iter::once(&endpoint).chain(iam.as_ref().map(|(b, _)| b));
+        let bases = || {
+            std::iter::once(&endpoint)
+                .chain(&fallbacks)
+                .chain(iam.as_ref().map(|(b, _)| b))
+        };
         let direct = bases()
             .any(|b| b.loopback)
             .then(|| build(true))
@@ -438,9 +498,11 @@ impl Client {
             direct,
             proxied,
             endpoint,
+            fallbacks,
+            active_endpoint: AtomicUsize::new(0),
             iam,
             project_id,
-            credentials: target.credentials.clone(),
+            auth,
             request_timeout: http.request_timeout,
             policy: http.retry.clone(),
             page_limit: http.page_limit,
@@ -494,8 +556,32 @@ impl Client {
         })
     }
 
-    fn secret_list(&self) -> Vec<&str> {
-        self.credentials.secrets()
+    /// Every secret value of the credentials of this run (SK, tokens), to
+    /// keep out of messages.
+    fn secret_list(&self) -> Vec<String> {
+        match &self.auth {
+            Auth::Fixed(c) => c.secrets().into_iter().map(str::to_string).collect(),
+            Auth::Metadata(m) => m.secrets(),
+        }
+    }
+
+    /// Credentials to sign a request with now; temporary ones are renewed
+    /// first when due. `Err`: none that can be used, and why.
+    async fn signing_credentials(&self) -> Result<Arc<Credentials>, String> {
+        match &self.auth {
+            Auth::Fixed(c) => Ok(c.clone()),
+            Auth::Metadata(m) => m.current(&*self.observer).await,
+        }
+    }
+
+    /// Makes sure there are credentials before the first request: with
+    /// the ECS metadata service, asks it. None there means no credentials
+    /// anywhere (exit 4), with every place that was looked at.
+    pub async fn ensure_credentials(&self) -> Result<(), Error> {
+        match &self.auth {
+            Auth::Fixed(_) => Ok(()),
+            Auth::Metadata(m) => m.first(&*self.observer).await,
+        }
     }
 
     /// GET or DELETE with retries (connect errors, timeouts, resets, 429, 5xx).
@@ -524,7 +610,11 @@ impl Client {
                 what,
                 failure,
                 attempts.load(Ordering::Relaxed),
-                &self.secret_list(),
+                &self
+                    .secret_list()
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
             )
         })
     }
@@ -550,6 +640,7 @@ impl Client {
         Call {
             method,
             base: &self.endpoint,
+            failover: true,
             path,
             query: Vec::new(),
             body,
@@ -589,6 +680,7 @@ impl Client {
         let call = Call {
             method: Method::GET,
             base: iam,
+            failover: false,
             path: "/v3/projects".into(),
             query: vec![("name".into(), region.to_string())],
             body: b"",
@@ -909,7 +1001,8 @@ impl Client {
             .and_then(|u| u.password.as_deref())
             .filter(|p| !p.is_empty());
         call.body_secrets.extend(password);
-        let mut secrets = self.secret_list();
+        let owned_secrets = self.secret_list();
+        let mut secrets: Vec<&str> = owned_secrets.iter().map(String::as_str).collect();
         secrets.extend(password);
         let began_unix = crate::time::now_unix();
         let started = Instant::now();
@@ -964,7 +1057,7 @@ impl Client {
             };
 
             let ambiguous = match &failure {
-                Failure::NotSent(_) => false,
+                Failure::NotSent(_) | Failure::Unsigned(_) => false,
                 Failure::Status(r) if r.status == 429 || r.status == 503 => false,
                 Failure::Status(r) if r.status == 409 && ambiguous_seen => {
                     // Our earlier, unanswered create may be what conflicts.

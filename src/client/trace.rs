@@ -1,5 +1,6 @@
 //! Text of the `-vv` HTTP trace, with every secret redacted: the
-//! `Authorization`, `X-Auth-Token` and `X-Security-Token` headers, any JSON
+//! `Authorization`, `X-Auth-Token`, `X-Security-Token` and
+//! `X-Metadata-Token` headers, any JSON
 //! `password` field (`spec.userLogin.password`), and, as a last line of
 //! defence, any occurrence of a credential's secret value.
 
@@ -14,9 +15,14 @@ const MAX_TRACE_BODY: usize = 16 * 1024;
 
 /// Header names whose values are never shown.
 pub(crate) fn is_secret_header(name: &str) -> bool {
-    ["authorization", "x-auth-token", "x-security-token"]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
+    [
+        "authorization",
+        "x-auth-token",
+        "x-security-token",
+        "x-metadata-token",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 fn cut(text: &str, max: usize) -> String {

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
+use std::sync::atomic::Ordering;
+
 use super::{trace, Client, ClientEvent};
 use crate::auth::signer::{self, SigningInput};
 use crate::auth::Credentials;
@@ -28,6 +30,9 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 pub(crate) struct BaseUrl {
     /// The host is this machine (`localhost`, 127.0.0.0/8, `::1`).
     pub(crate) loopback: bool,
+    /// The host is a link-local address (169.254.0.0/16, `fe80::/10`): on
+    /// the host's own link, as the ECS metadata service is.
+    pub(crate) link_local: bool,
     /// `scheme://host[:port]`
     origin: String,
     /// `host[:port]`, the port only when it is not the scheme's default.
@@ -68,12 +73,18 @@ impl BaseUrl {
         let Some(host) = url.host_str() else {
             return Err(Error::usage(format!("{flag} has no host")));
         };
-        let loopback = host.eq_ignore_ascii_case("localhost")
-            || host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
+        let ip = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .ok();
+        let loopback =
+            host.eq_ignore_ascii_case("localhost") || ip.is_some_and(|ip| ip.is_loopback());
+        let link_local = match ip {
+            Some(std::net::IpAddr::V4(v4)) => v4.is_link_local(),
+            Some(std::net::IpAddr::V6(v6)) => (v6.segments()[0] & 0xffc0) == 0xfe80,
+            None => false,
+        };
         // `Url::port` is None when the port is the scheme's default, which is
         // exactly when the Host header omits it.
         let host = match url.port() {
@@ -82,6 +93,7 @@ impl BaseUrl {
         };
         Ok(BaseUrl {
             loopback,
+            link_local,
             origin: format!("{}://{host}", url.scheme()),
             host,
             prefix: url.path().trim_end_matches('/').to_string(),
@@ -93,6 +105,9 @@ impl BaseUrl {
 pub(crate) struct Call<'a> {
     pub method: Method,
     pub base: &'a BaseUrl,
+    /// To the ModelArts endpoint: when it cannot be reached, the region's
+    /// further endpoints are tried in turn (`Target::fallback_endpoints`).
+    pub failover: bool,
     /// Under the endpoint's prefix, starting with `/`; every segment is made
     /// of unreserved characters only, so it is sent exactly as signed.
     pub path: String,
@@ -120,6 +135,9 @@ pub(crate) struct Reply {
 pub(crate) enum Failure {
     /// No connection was made: the request provably did not reach the service.
     NotSent(String),
+    /// Not sent, for want of credentials to sign it with (temporary ones
+    /// that could not be renewed); they may come back, so it is retried.
+    Unsigned(String),
     /// The request may have reached the service: timeout, reset, incomplete answer.
     Ambiguous(String),
     /// A complete non-2xx answer.
@@ -136,7 +154,7 @@ impl Failure {
     /// For GET and DELETE: connect errors, timeouts, resets, 429 and 5xx.
     pub(crate) fn retryable_idempotent(&self) -> bool {
         match self {
-            Failure::NotSent(_) | Failure::Ambiguous(_) => true,
+            Failure::NotSent(_) | Failure::Unsigned(_) | Failure::Ambiguous(_) => true,
             Failure::Status(r) => r.status == 429 || r.status >= 500,
             Failure::Local(_) | Failure::TooLarge(_) => false,
         }
@@ -153,6 +171,7 @@ impl Failure {
     pub(crate) fn reason(&self) -> String {
         match self {
             Failure::NotSent(d) => format!("could not connect: {d}"),
+            Failure::Unsigned(d) => format!("not sent: {d}"),
             Failure::Ambiguous(d) => d.clone(),
             Failure::Status(r) => {
                 let body = ErrorBody::read(&r.body);
@@ -186,6 +205,10 @@ pub(crate) fn failure_error(
         Failure::NotSent(d) => Error::Unavailable {
             what: what.to_string(),
             detail: format!("could not connect (gave up after {tries}): {d}"),
+        },
+        Failure::Unsigned(d) => Error::Unavailable {
+            what: what.to_string(),
+            detail: format!("not sent (gave up after {tries}): {d}"),
         },
         Failure::Ambiguous(d) => Error::Unavailable {
             what: what.to_string(),
@@ -255,7 +278,7 @@ pub(crate) fn segment<'a>(what: &str, value: &'a str) -> Result<&'a str, Error> 
     }
 }
 
-fn describe(err: &reqwest::Error) -> String {
+pub(crate) fn describe_error(err: &reqwest::Error) -> String {
     let mut parts: Vec<String> = vec![err.to_string()];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -269,7 +292,7 @@ fn describe(err: &reqwest::Error) -> String {
 }
 
 fn classify(err: &reqwest::Error, timeout: Duration, secrets: &[&str]) -> Failure {
-    let detail = redact::secret_values(&describe(err), secrets);
+    let detail = redact::secret_values(&describe_error(err), secrets);
     if err.is_connect() {
         Failure::NotSent(detail)
     } else if err.is_builder() {
@@ -285,21 +308,22 @@ fn classify(err: &reqwest::Error, timeout: Duration, secrets: &[&str]) -> Failur
 }
 
 impl Client {
-    fn secrets(&self) -> Vec<&str> {
-        self.credentials.secrets()
-    }
-
     /// The headers of one attempt, `Authorization` last. Signed with a fresh
     /// `X-Sdk-Date` each time, so a retry is never stale.
-    fn headers(&self, call: &Call<'_>, full_path: &str) -> Vec<(String, String)> {
+    fn headers(
+        call: &Call<'_>,
+        base: &BaseUrl,
+        full_path: &str,
+        credentials: &Credentials,
+    ) -> Result<Vec<(String, String)>, Failure> {
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".into(), call.content_type.into()),
-            ("Host".into(), call.base.host.clone()),
+            ("Host".into(), base.host.clone()),
         ];
         if let Some(p) = call.project_id {
             headers.push(("X-Project-Id".into(), p.to_string()));
         }
-        match &self.credentials {
+        match credentials {
             Credentials::AkSk {
                 ak,
                 sk,
@@ -325,22 +349,77 @@ impl Client {
             Credentials::Token(token) => {
                 headers.push(("X-Auth-Token".into(), token.expose().to_string()));
             }
+            Credentials::EcsMetadata { .. } => {
+                return Err(Failure::Local(
+                    "the temporary credentials were not fetched before the request".into(),
+                ))
+            }
         }
-        headers
+        Ok(headers)
     }
 
-    /// One attempt. `Ok` only for a complete 2xx answer.
+    /// One attempt. `Ok` only for a complete 2xx answer. With further
+    /// endpoints, one that cannot be reached (no connection: the request
+    /// provably did not leave) gives way to the next, as in the SDK; the
+    /// one that answers is kept for the next requests.
     pub(crate) async fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Reply, Failure> {
-        let mut secrets = self.secrets();
+        if !call.failover || self.fallbacks.is_empty() {
+            return self.attempt_at(call, call.base, attempt).await;
+        }
+        let count = 1 + self.fallbacks.len();
+        let base = |i: usize| {
+            if i == 0 {
+                &self.endpoint
+            } else {
+                &self.fallbacks[i - 1]
+            }
+        };
+        let first = self.active_endpoint.load(Ordering::Relaxed) % count;
+        let mut unreachable = Vec::new();
+        for step in 0..count {
+            let index = (first + step) % count;
+            match self.attempt_at(call, base(index), attempt).await {
+                Err(Failure::NotSent(detail)) => {
+                    let next = (index + 1) % count;
+                    if step + 1 < count {
+                        self.observer.event(ClientEvent::Note(format!(
+                            "{} cannot be reached ({detail}); trying {}",
+                            base(index).shown(),
+                            base(next).shown()
+                        )));
+                    }
+                    unreachable.push(format!("{}: {detail}", base(index).shown()));
+                    self.active_endpoint.store(next, Ordering::Relaxed);
+                }
+                other => return other,
+            }
+        }
+        Err(Failure::NotSent(unreachable.join("; ")))
+    }
+
+    /// One attempt at `base`.
+    async fn attempt_at(
+        &self,
+        call: &Call<'_>,
+        base: &BaseUrl,
+        attempt: u32,
+    ) -> Result<Reply, Failure> {
+        // Temporary credentials due for renewal are renewed first; none
+        // that can be used means the request is not sent (and is retried).
+        let credentials = self
+            .signing_credentials()
+            .await
+            .map_err(Failure::Unsigned)?;
+        let mut secrets = credentials.secrets();
         secrets.extend(call.body_secrets.iter().copied());
-        let full_path = format!("{}{}", call.base.prefix, call.path);
+        let full_path = format!("{}{}", base.prefix, call.path);
         let query = signer::canonical_query(&call.query);
         let url = if query.is_empty() {
-            format!("{}{full_path}", call.base.origin)
+            format!("{}{full_path}", base.origin)
         } else {
-            format!("{}{full_path}?{query}", call.base.origin)
+            format!("{}{full_path}?{query}", base.origin)
         };
-        let headers = self.headers(call, &full_path);
+        let headers = Self::headers(call, base, &full_path, &credentials)?;
 
         let mut map = HeaderMap::with_capacity(headers.len());
         for (name, value) in &headers {
@@ -374,7 +453,7 @@ impl Client {
         }
 
         let started = Instant::now();
-        let http = if call.base.loopback {
+        let http = if base.loopback {
             &self.direct
         } else {
             &self.proxied

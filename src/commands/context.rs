@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::exit::Signal;
 use crate::output::progress::ClientNotes;
 use crate::output::Printer;
+use crate::settings::regions::EndpointSource;
 use crate::settings::{GlobalSettings, Project, Service, Target};
 use crate::wait::{self, Goal};
 
@@ -139,12 +140,13 @@ impl Context {
         };
         if self.printer.verbose >= 1 {
             self.printer.info(&format!(
-                "credentials from {}; endpoint {}",
-                target.credential_source, target.endpoint
+                "credentials from {}; endpoint {} (from {})",
+                target.credential_source, target.endpoint, target.endpoint_source
             ));
         }
         let notes = Arc::new(ClientNotes::new(&self.printer));
         let mut client = Client::new(&target, &http, notes)?;
+        client.ensure_credentials().await?;
         client.ensure_project().await?;
         Ok(Session {
             client: Arc::new(client),
@@ -180,6 +182,8 @@ async fn start_emulator(
     let c = emu.config();
     let target = Target {
         endpoint: emu.endpoint(),
+        fallback_endpoints: Vec::new(),
+        endpoint_source: EndpointSource::Emulator,
         project: Project::Id(c.project_id.clone()),
         credentials: Credentials::AkSk {
             ak: c.ak.clone(),

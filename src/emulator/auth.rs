@@ -6,9 +6,13 @@
 //! proves more than a bearer token). Messages say what was wrong, never what
 //! the secret is.
 
+use std::fmt;
+
 use axum::http::HeaderMap;
 
 use crate::auth::signer::{self, SigningInput};
+use crate::auth::Secret;
+use crate::redact::REDACTED;
 
 /// The most a signature's `X-Sdk-Date` may be off the emulator's clock.
 pub const CLOCK_SKEW_SECS: u64 = 15 * 60;
@@ -29,6 +33,30 @@ pub struct Accepted<'a> {
     pub ak: &'a str,
     pub sk: &'a str,
     pub token: Option<&'a str>,
+    /// Temporary keys its metadata service gave out: each signs only with
+    /// its security token, signed as `X-Security-Token`, until it expires.
+    pub temporary: &'a [TempKey],
+}
+
+/// A temporary key of the emulator's metadata service. `Debug` shows the AK only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TempKey {
+    pub ak: String,
+    pub sk: String,
+    pub security_token: String,
+    /// Refused from this second on (since the epoch).
+    pub expires_secs: u64,
+}
+
+impl fmt::Debug for TempKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TempKey")
+            .field("ak", &self.ak)
+            .field("sk", &REDACTED)
+            .field("security_token", &REDACTED)
+            .field("expires_secs", &self.expires_secs)
+            .finish()
+    }
 }
 
 /// Why a request was refused; each maps to a 401 with its own error code.
@@ -90,6 +118,8 @@ pub struct SignedParts {
     /// The signed headers as received: lowercased names, sorted, values in order.
     signed: Vec<(String, String)>,
     signature: String,
+    /// The SK of a temporary key; none: the emulator's own.
+    temporary_sk: Option<Secret>,
 }
 
 /// Everything that can be checked from the headers alone, before a byte of
@@ -137,8 +167,12 @@ impl Pending {
             body: req.body,
         };
         let (canonical, _) = signer::canonical_request(&input);
+        let sk = parts
+            .temporary_sk
+            .as_ref()
+            .map_or(accepted.sk, |sk| sk.expose());
         let expected = signer::hmac_hex(
-            accepted.sk.as_bytes(),
+            sk.as_bytes(),
             signer::string_to_sign(&parts.date, &canonical).as_bytes(),
         );
         if signer::constant_time_eq(expected.as_bytes(), parts.signature.as_bytes()) {
@@ -164,9 +198,15 @@ fn check_signature_headers(
     let parsed = signer::parse_authorization(authorization).ok_or_else(|| {
         iam("malformed Authorization header; expected Access=..., SignedHeaders=..., Signature=...")
     })?;
-    if !signer::constant_time_eq(parsed.access.as_bytes(), accepted.ak.as_bytes()) {
-        return Err(iam("unknown access key"));
-    }
+    let temporary = if signer::constant_time_eq(parsed.access.as_bytes(), accepted.ak.as_bytes()) {
+        None
+    } else {
+        let key = accepted
+            .temporary
+            .iter()
+            .find(|k| signer::constant_time_eq(k.ak.as_bytes(), parsed.access.as_bytes()));
+        Some(key.ok_or_else(|| iam("unknown access key"))?)
+    };
     let mut names = parsed.signed_headers.clone();
     names.sort();
     names.dedup();
@@ -202,11 +242,39 @@ fn check_signature_headers(
             "x-sdk-date out of the 15-minute window; check the client's clock",
         ));
     }
+    if let Some(key) = temporary {
+        check_security_token(headers, &signed, key, now_secs)?;
+    }
     Ok(SignedParts {
         date,
         signed,
         signature: parsed.signature,
+        temporary_sk: temporary.map(|k| Secret::new(k.sk.clone())),
     })
+}
+
+/// A temporary key signs with its own security token, signed, until it expires.
+fn check_security_token(
+    headers: &HeaderMap,
+    signed: &[(String, String)],
+    key: &TempKey,
+    now_secs: u64,
+) -> Result<(), Refusal> {
+    if now_secs >= key.expires_secs {
+        return Err(iam("the security token has expired"));
+    }
+    let Some((_, token)) = signed.iter().find(|(n, _)| n == "x-security-token") else {
+        return Err(iam(if headers.contains_key("x-security-token") {
+            "x-security-token must be among the SignedHeaders"
+        } else {
+            "a temporary access key needs its X-Security-Token"
+        }));
+    };
+    if signer::constant_time_eq(token.trim().as_bytes(), key.security_token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(iam("the security token does not belong to the access key"))
+    }
 }
 
 /// Percent-decodes `s`; `None` when an escape is malformed or the result is not UTF-8.
@@ -303,6 +371,7 @@ mod tests {
             ak: AK,
             sk: SK,
             token: Some("tok"),
+            temporary: &[],
         };
         authenticate(&req, &accepted, now)
     }
@@ -374,6 +443,7 @@ mod tests {
             ak: AK,
             sk: SK,
             token: Some("tok"),
+            temporary: &[],
         };
         let h = signed_headers("20241024T124243Z", b"{}", &[]);
         let pending = check_headers(&h, &accepted, NOW).unwrap();
@@ -400,6 +470,85 @@ mod tests {
         let mut t = HeaderMap::new();
         t.insert("x-auth-token", HeaderValue::from_static("tok"));
         assert_eq!(check_headers(&t, &accepted, NOW), Ok(Pending::Nothing));
+    }
+
+    /// Headers signed by `ak`/`sk`, with `token` as X-Security-Token,
+    /// signed when `sign_token`.
+    fn temporary_headers(ak: &str, sk: &str, token: Option<&str>, sign_token: bool) -> HeaderMap {
+        let mut pairs = vec![
+            ("Host".to_string(), "127.0.0.1:9".to_string()),
+            ("X-Sdk-Date".to_string(), "20241024T124243Z".to_string()),
+        ];
+        if let Some(t) = token.filter(|_| sign_token) {
+            pairs.push(("X-Security-Token".to_string(), t.to_string()));
+        }
+        let auth = signer::authorization(
+            &SigningInput {
+                method: "POST",
+                path: "/v2/p/pools",
+                query: &[],
+                headers: &pairs,
+                body: b"",
+            },
+            ak,
+            sk,
+        );
+        let mut map = HeaderMap::new();
+        for (k, v) in &pairs {
+            map.insert(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        if let Some(t) = token.filter(|_| !sign_token) {
+            map.insert("x-security-token", HeaderValue::from_str(t).unwrap());
+        }
+        map.insert("authorization", HeaderValue::from_str(&auth).unwrap());
+        map
+    }
+
+    #[test]
+    fn temporary_keys_sign_with_their_own_security_token_until_they_expire() {
+        let keys = [TempKey {
+            ak: "EMUTMP1".into(),
+            sk: "temp-sk".into(),
+            security_token: "st-1".into(),
+            expires_secs: NOW + 10,
+        }];
+        let accepted = Accepted {
+            ak: AK,
+            sk: SK,
+            token: None,
+            temporary: &keys,
+        };
+        let check = |h: &HeaderMap, now| {
+            let req = Received {
+                method: "POST",
+                path: "/v2/p/pools",
+                query: &[],
+                headers: h,
+                body: b"",
+            };
+            authenticate(&req, &accepted, now)
+        };
+        let good = temporary_headers("EMUTMP1", "temp-sk", Some("st-1"), true);
+        assert_eq!(check(&good, NOW), Ok(()));
+        let msg = |r: Result<(), Refusal>| r.unwrap_err().error_msg();
+        assert!(msg(check(&good, NOW + 10)).contains("security token has expired"));
+        let h = temporary_headers("EMUTMP1", "temp-sk", None, true);
+        assert!(msg(check(&h, NOW)).contains("needs its X-Security-Token"));
+        let h = temporary_headers("EMUTMP1", "temp-sk", Some("st-1"), false);
+        assert!(msg(check(&h, NOW)).contains("x-security-token must be among"));
+        let h = temporary_headers("EMUTMP1", "temp-sk", Some("st-2"), true);
+        assert!(msg(check(&h, NOW)).contains("does not belong"));
+        // Its SK, not the emulator's, makes the signature.
+        let h = temporary_headers("EMUTMP1", SK, Some("st-1"), true);
+        assert!(msg(check(&h, NOW)).contains("signature mismatch"));
+        let h = temporary_headers("EMUTMP2", "temp-sk", Some("st-1"), true);
+        assert!(msg(check(&h, NOW)).contains("unknown access key"));
+        // The pending check holds no secret in its Debug.
+        let pending = check_headers(&good, &accepted, NOW).unwrap();
+        assert!(!format!("{pending:?}").contains("temp-sk"));
     }
 
     #[test]

@@ -126,6 +126,7 @@ impl Harness {
                 body_read_timeout: BODY_READ_TIMEOUT,
                 ..Limits::default()
             },
+            metadata_expiry: super::DEFAULT_METADATA_EXPIRY,
         };
         let store = state::Store::open(None, config.credentials()).expect("no file to open");
         let app = Arc::new(server::App {
@@ -135,6 +136,7 @@ impl Harness {
             domain_id: "fuzzdomain".into(),
             pager: super::paging::Pager::new(SK),
             body_budget: Arc::new(tokio::sync::Semaphore::new(config.limits.body_budget)),
+            issued: Mutex::default(),
             config,
         });
         let router = server::router(app.clone());

@@ -10,7 +10,8 @@
 //! |---|---|
 //! | `server` | routes, the gateway checks, handlers, connection resets |
 //! | `serve` | the accept loop: connection cap, timeouts, graceful shutdown |
-//! | `auth` | signature and token verification |
+//! | `auth` | signature and token verification (temporary keys included) |
+//! | `metadata` | the ECS metadata service: session tokens, temporary credentials |
 //! | `pools` | server-side validation, the pool object, list filters |
 //! | `patch` | PATCH: the JSON merge patch, what changes in place, when |
 //! | `lifecycle` | phase, node counts and events as functions of time; failure triggers, orders |
@@ -30,6 +31,7 @@ mod flavors;
 #[doc(hidden)]
 pub mod harness;
 mod lifecycle;
+mod metadata;
 mod networks;
 mod paging;
 mod patch;
@@ -64,6 +66,13 @@ use state::Credentials;
 
 /// The region the IAM project lookup answers by default.
 pub const DEFAULT_REGION: &str = "ap-southeast-1";
+
+/// How long the temporary credentials of the emulator's metadata service
+/// last, unless `POOLCTL_EMULATOR_METADATA_EXPIRY` says otherwise.
+pub const DEFAULT_METADATA_EXPIRY: Duration = Duration::from_secs(60 * 60);
+/// The shortest `POOLCTL_EMULATOR_METADATA_EXPIRY`: a client stops using
+/// credentials a few seconds before they expire.
+pub const MIN_METADATA_EXPIRY: Duration = Duration::from_secs(10);
 
 /// The most connections served at once (docs/emulator.md, "As a server").
 pub const MAX_CONNECTIONS: usize = 256;
@@ -130,6 +139,8 @@ pub struct Config {
     /// Answered by the IAM project lookup.
     pub region: String,
     pub limits: Limits,
+    /// How long the temporary credentials of its ECS metadata service last.
+    pub metadata_expiry: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -146,6 +157,7 @@ impl fmt::Debug for Config {
             .field("project_id", &self.project_id)
             .field("region", &self.region)
             .field("limits", &self.limits)
+            .field("metadata_expiry", &self.metadata_expiry)
             .finish()
     }
 }
@@ -168,6 +180,7 @@ impl Config {
             project_id: creds.project_id,
             region: DEFAULT_REGION.to_string(),
             limits: Limits::default(),
+            metadata_expiry: DEFAULT_METADATA_EXPIRY,
         }
     }
 
@@ -293,6 +306,7 @@ fn app(config: Config, store: state::Store) -> Arc<server::App> {
         domain_id,
         pager: paging::Pager::new(&config.sk),
         body_budget: Arc::new(tokio::sync::Semaphore::new(config.limits.body_budget)),
+        issued: Mutex::default(),
         config,
     })
 }
@@ -400,6 +414,7 @@ impl Config {
         config.faults = s.faults.clone();
         config.seed = s.seed;
         config.state_file = s.state.clone();
+        config.metadata_expiry = s.metadata_expiry;
         config
     }
 }

@@ -23,7 +23,7 @@ use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::serve::{IncomingStream, Listener};
 use axum::{Extension, Router};
 use serde_json::json;
@@ -42,7 +42,7 @@ use super::reply::{self, ApiError};
 use super::rng::SplitMix64;
 use super::serve::ConnWatch;
 use super::state::Store;
-use super::{events, flavors, lifecycle, networks, Config, Limits};
+use super::{events, flavors, lifecycle, metadata, networks, Config, Limits};
 
 /// The gateway's request body limit (api/NOTES.md).
 pub const MAX_BODY: usize = 12 * 1024 * 1024;
@@ -66,6 +66,8 @@ pub struct App {
     /// Bytes of request bodies above [`BODY_FREE`] being held, at most
     /// `config.limits.body_budget`.
     pub body_budget: Arc<Semaphore>,
+    /// Session tokens and temporary keys of the metadata service.
+    pub issued: Mutex<metadata::Issued>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -78,8 +80,13 @@ fn now() -> Duration {
         .unwrap_or_default()
 }
 
-fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     now().as_millis() as u64
+}
+
+/// The id generator (pool names, request ids, the metadata service's keys).
+pub(super) fn lock_ids(app: &App) -> std::sync::MutexGuard<'_, SplitMix64> {
+    lock(&app.ids)
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -101,6 +108,15 @@ pub fn router(app: Arc<App>) -> Router {
         // Only known APIs reach the gateway checks, as with the real gateway,
         // which answers APIG.0101 before looking at credentials.
         .route_layer(middleware::from_fn_with_state(app.clone(), gateway))
+        // The ECS metadata service: not behind the gateway, not signed.
+        .route(
+            crate::auth::metadata::TOKEN_PATH,
+            put(metadata::session_token),
+        )
+        .route(
+            crate::auth::metadata::SECURITY_KEY_PATH,
+            get(metadata::security_key),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_not_found)
         // The gateway enforces its own limit, with its own answer.
@@ -149,10 +165,12 @@ async fn gateway(State(app): State<Arc<App>>, req: Request, next: Next) -> Respo
     let Some(query) = auth::query_pairs(parts.uri.query().unwrap_or("")) else {
         return ApiError::bad_request("malformed percent-encoding in the query").into_response();
     };
+    let temporary = lock(&app.issued).live_keys(now().as_secs());
     let accepted = Accepted {
         ak: &app.config.ak,
         sk: &app.config.sk,
         token: app.config.token.as_deref(),
+        temporary: &temporary,
     };
     let pending = match auth::check_headers(&parts.headers, &accepted, now().as_secs()) {
         Ok(pending) => pending,

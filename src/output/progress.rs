@@ -171,6 +171,9 @@ impl Observer for ClientNotes {
             ))),
             // Full, as -vv asks, but with control characters escaped.
             ClientEvent::Trace(text) if p.verbose >= 2 => p.stderr_line(&p.safe(&text)),
+            ClientEvent::Note(text) if p.verbose >= 1 => {
+                p.stderr_line(&p.safe(&format!("note: {text}")))
+            }
             _ => {}
         }
     }

@@ -7,11 +7,19 @@
 //! 3. The SDK credentials file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` if set,
 //!    else `~/.huaweicloud/credentials`; INI, section `[basic]`, keys `ak`,
 //!    `sk`, `project_id`, `security_token`, `iam_endpoint`.
+//! 4. The ECS metadata service (`POOLCTL_METADATA_ENDPOINT`, else
+//!    `http://169.254.169.254`; `off` skips it): temporary credentials of
+//!    the ECS's agency. Settings only say where it is: asking it is a
+//!    request, which the client makes when it first needs credentials
+//!    ([`crate::auth::metadata`]).
 //!
 //! As in the official SDKs, the first source that holds credentials is the one
 //! used; the others are not read. `HUAWEICLOUD_SDK_PROJECT_ID` and
-//! `HUAWEICLOUD_SDK_IAM_ENDPOINT` also apply to credentials from the file, and
-//! win over the file's own `project_id` / `iam_endpoint`.
+//! `HUAWEICLOUD_SDK_IAM_ENDPOINT` also apply to credentials from the file
+//! and from the metadata service, and win over the file's own `project_id`
+//! / `iam_endpoint`. Unlike the SDKs, a source that holds half of a key
+//! pair (an AK without an SK) is an error, not a reason to go on to the
+//! next: the next would sign as someone else.
 //!
 //! The environment and the home directory are parameters, so every source and
 //! every precedence rule is tested without touching the process.
@@ -21,9 +29,10 @@ use std::path::{Path, PathBuf};
 
 use super::{env_value, Env};
 use crate::auth::credentials::{
-    CredentialSource, Credentials, Secret, ENV_AK, ENV_AUTH_TOKEN, ENV_CREDENTIALS_FILE,
-    ENV_IAM_ENDPOINT, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
+    unsendable, CredentialSource, Credentials, Secret, ENV_AK, ENV_AUTH_TOKEN,
+    ENV_CREDENTIALS_FILE, ENV_IAM_ENDPOINT, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
 };
+use crate::auth::metadata::{self, ENV_METADATA_ENDPOINT};
 use crate::error::Error;
 
 /// The section of the credentials file that holds the keys.
@@ -74,22 +83,11 @@ pub fn resolve_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCre
                     .map(|t| (source("security_token", ENV_SECURITY_TOKEN), t.expose())),
             )
             .collect(),
+        // Checked by the client when it has them.
+        Credentials::EcsMetadata { .. } => Vec::new(),
     };
     for (from, value) in values {
-        // Signatures, tokens and keys are visible ASCII; anything else (a
-        // control character, a stray newline, a non-ASCII letter, bytes
-        // that are not UTF-8) cannot go in a header, and is a mistake where
-        // the value was set.
-        if let Some(c) = value.chars().find(|c| !matches!(c, '\x21'..='\x7e')) {
-            let kind = if c.is_control() {
-                "a control character"
-            } else if c == ' ' {
-                "a space"
-            } else if c == char::REPLACEMENT_CHARACTER {
-                "bytes that are not UTF-8"
-            } else {
-                "a character that is not visible ASCII"
-            };
+        if let Some(kind) = unsendable(value) {
             return Err(Error::InvalidCredentials {
                 message: format!(
                     "the value of {from} holds {kind}, so it cannot be sent; set it again without it"
@@ -148,11 +146,11 @@ fn find_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredential
         looked_at.push(format!(
             "~/.huaweicloud/credentials (no home directory; {ENV_CREDENTIALS_FILE} not set)"
         ));
-        return Err(Error::NoCredentials { looked_at });
+        return ecs_metadata(env, looked_at);
     };
     let Some(text) = read_small_file(&path)? else {
         looked_at.push(format!("{} (not found)", path.display()));
-        return Err(Error::NoCredentials { looked_at });
+        return ecs_metadata(env, looked_at);
     };
     let ini = Ini::parse(&text);
     let get = |key: &str| {
@@ -184,9 +182,36 @@ fn find_credentials(env: Env<'_>, home: Option<&Path>) -> Result<FoundCredential
                 "{} (no `ak`/`sk` in [{FILE_SECTION}])",
                 path.display()
             ));
-            Err(Error::NoCredentials { looked_at })
+            ecs_metadata(env, looked_at)
         }
     }
+}
+
+/// The last source, the ECS metadata service, when nothing before had
+/// credentials: where it is (`POOLCTL_METADATA_ENDPOINT`, else the
+/// link-local address). The client asks it; `looked_at` goes with it, for
+/// the error when it has none.
+fn ecs_metadata(env: Env<'_>, mut looked_at: Vec<String>) -> Result<FoundCredentials, Error> {
+    let endpoint = match env_value(env, ENV_METADATA_ENDPOINT) {
+        Some(v) if v.eq_ignore_ascii_case(metadata::OFF) => {
+            looked_at.push(format!(
+                "the ECS metadata service (not asked: {ENV_METADATA_ENDPOINT}={})",
+                metadata::OFF
+            ));
+            return Err(Error::NoCredentials { looked_at });
+        }
+        Some(url) => super::target::check_url(ENV_METADATA_ENDPOINT, &url)?,
+        None => metadata::DEFAULT_ENDPOINT.to_string(),
+    };
+    Ok(FoundCredentials {
+        credentials: Credentials::EcsMetadata {
+            endpoint: endpoint.clone(),
+            looked_at_first: looked_at,
+        },
+        project_id: env_value(env, ENV_PROJECT_ID),
+        iam_endpoint: env_value(env, ENV_IAM_ENDPOINT),
+        source: CredentialSource::EcsMetadata(endpoint),
+    })
 }
 
 fn incomplete(message: String) -> Error {
@@ -412,45 +437,76 @@ mod tests {
         // variable names *the* file, as in the SDK.
         let missing = other.path().join("missing.ini");
         let env = env_of(&[(ENV_CREDENTIALS_FILE, missing.to_str().unwrap())]);
-        let err = resolve_credentials(&env, Some(home.path())).unwrap_err();
-        let Error::NoCredentials { looked_at } = err else {
-            panic!("expected NoCredentials")
-        };
+        let looked_at = before_metadata(resolve_credentials(&env, Some(home.path())));
         assert!(looked_at.iter().any(|l| l.contains("missing.ini")));
         assert!(!looked_at.iter().any(|l| l.contains(".huaweicloud")));
     }
 
+    /// What the chain looked at before it settled on the metadata service.
+    fn before_metadata(found: Result<FoundCredentials, Error>) -> Vec<String> {
+        match found.unwrap().credentials {
+            Credentials::EcsMetadata {
+                looked_at_first, ..
+            } => looked_at_first,
+            other => panic!("expected the metadata service, got {other:?}"),
+        }
+    }
+
+    /// Nothing in the environment or the file: the metadata service is
+    /// next, to be asked by the client; every place before it is named.
     #[test]
-    fn nothing_found_names_every_place() {
+    fn nothing_found_leaves_the_metadata_service_naming_every_place() {
         let home = tempfile::tempdir().unwrap();
-        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
-        assert_eq!(err.exit_status().code(), 4);
-        let Error::NoCredentials { looked_at } = &err else {
-            panic!("expected NoCredentials, got {err:?}")
-        };
-        let all = looked_at.join("\n");
+        let env = env_of(&[(ENV_PROJECT_ID, "p"), (ENV_IAM_ENDPOINT, "https://iam.x")]);
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert_eq!(
+            found.source,
+            CredentialSource::EcsMetadata("http://169.254.169.254".into())
+        );
+        assert_eq!(found.project_id.as_deref(), Some("p"));
+        assert_eq!(found.iam_endpoint.as_deref(), Some("https://iam.x"));
+        let all = before_metadata(Ok(found)).join("\n");
         for place in [ENV_AUTH_TOKEN, ENV_AK, ENV_SK] {
             assert!(all.contains(place), "{all} should name {place}");
         }
         let file = home.path().join(".huaweicloud/credentials");
         assert!(all.contains(&file.display().to_string()), "{all}");
-        assert!(err.hint().unwrap().contains(&file.display().to_string()));
 
         // No home directory at all.
-        let err = resolve_credentials(&env_of(&[]), None).unwrap_err();
-        let Error::NoCredentials { looked_at } = &err else {
-            panic!()
-        };
+        let looked_at = before_metadata(resolve_credentials(&env_of(&[]), None));
         assert!(looked_at.join("\n").contains("no home directory"));
+    }
+
+    #[test]
+    fn the_metadata_endpoint_can_be_moved_or_turned_off() {
+        let home = tempfile::tempdir().unwrap();
+        let env = env_of(&[(ENV_METADATA_ENDPOINT, "http://127.0.0.1:9/")]);
+        let found = resolve_credentials(&env, Some(home.path())).unwrap();
+        assert_eq!(
+            found.source,
+            CredentialSource::EcsMetadata("http://127.0.0.1:9".into())
+        );
+        let env = env_of(&[(ENV_METADATA_ENDPOINT, "OFF")]);
+        let err = resolve_credentials(&env, Some(home.path())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 4);
+        let Error::NoCredentials { looked_at } = &err else {
+            panic!("expected NoCredentials, got {err:?}")
+        };
+        let all = looked_at.join("\n");
+        assert!(
+            all.contains(ENV_AK) && all.contains(".huaweicloud/credentials"),
+            "{all}"
+        );
+        assert!(all.contains("POOLCTL_METADATA_ENDPOINT=off"), "{all}");
+        let env = env_of(&[(ENV_METADATA_ENDPOINT, "169.254.169.254")]);
+        let err = resolve_credentials(&env, Some(home.path())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2, "{err}");
     }
 
     #[test]
     fn a_file_without_keys_is_named() {
         let home = home_with_file("[default]\nak=x\nsk=y\n");
-        let err = resolve_credentials(&env_of(&[]), Some(home.path())).unwrap_err();
-        let Error::NoCredentials { looked_at } = &err else {
-            panic!()
-        };
+        let looked_at = before_metadata(resolve_credentials(&env_of(&[]), Some(home.path())));
         assert!(looked_at.join("\n").contains("no `ak`/`sk` in [basic]"));
     }
 

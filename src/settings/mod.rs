@@ -12,6 +12,7 @@
 //! resolution, and its environment variable in [`FLAG_ENV`]) only.
 
 pub mod credentials;
+pub mod regions;
 pub mod target;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -60,6 +61,9 @@ const EMULATOR_PROVISION: &str = "POOLCTL_EMULATOR_PROVISION_TIME";
 
 /// `--request-timeout` unless given.
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the temporary credentials of `poolctl emulator`'s metadata
+/// service last (default 1h): short, to see a client renew them.
+const EMULATOR_METADATA_EXPIRY: &str = "POOLCTL_EMULATOR_METADATA_EXPIRY";
 
 /// Each global flag with the environment variables that stand in for it, in
 /// order. The flags' help names them; a test keeps the two in step.
@@ -105,6 +109,8 @@ pub struct OutputSettings {
 
 /// The service a command talks to, and how.
 #[derive(Debug)]
+// Made once per run; boxing the target would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Service {
     /// The command does not talk to the service (`validate`, `create
     /// --dry-run`, ...): nothing about HTTP or credentials is resolved.
@@ -290,6 +296,9 @@ pub struct EmulatorSettings {
     pub faults_spec: Option<String>,
     pub seed: u64,
     pub state: Option<PathBuf>,
+    /// How long its metadata service's temporary credentials last
+    /// (`POOLCTL_EMULATOR_METADATA_EXPIRY`).
+    pub metadata_expiry: Duration,
 }
 
 #[derive(Debug)]
@@ -526,6 +535,23 @@ fn overrides(f: PoolFlags, workspace_id: Option<String>) -> Overrides {
         cluster_flavor: f.cluster_flavor,
         labels: f.label,
         annotations: f.annotation,
+    }
+}
+
+/// `POOLCTL_EMULATOR_METADATA_EXPIRY`: at least
+/// [`crate::emulator::MIN_METADATA_EXPIRY`], at most a week.
+fn metadata_expiry(env: Env<'_>) -> Result<Duration, Error> {
+    let Some(text) = env_value(env, EMULATOR_METADATA_EXPIRY) else {
+        return Ok(crate::emulator::DEFAULT_METADATA_EXPIRY);
+    };
+    let min = crate::emulator::MIN_METADATA_EXPIRY;
+    match parse_duration(&text) {
+        Ok(d) if d >= min && d <= Duration::from_secs(7 * 86_400) => Ok(d),
+        Ok(_) => Err(Error::usage(format!(
+            "{EMULATOR_METADATA_EXPIRY}={text}: write a duration from {} to 7d",
+            crate::duration::format_duration(min)
+        ))),
+        Err(e) => Err(Error::usage(format!("{EMULATOR_METADATA_EXPIRY}: {e}"))),
     }
 }
 
@@ -813,6 +839,7 @@ pub fn resolve(
                 faults_spec: a.faults,
                 seed: a.seed,
                 state: a.state,
+                metadata_expiry: metadata_expiry(env)?,
             };
             (CommandSettings::Emulator(emulator), Service::None)
         }
@@ -892,7 +919,11 @@ pub(crate) mod tests {
         let s = settings(&["create", "--dry-run", "--name", "x"], &[]).unwrap();
         assert!(matches!(s.global.service, Service::None));
         // No credentials: kept as an error until the service is needed.
-        let s = settings(&["create", "--region", "cn-north-4"], &[]).unwrap();
+        let s = settings(
+            &["create", "--region", "cn-north-4"],
+            &[("POOLCTL_METADATA_ENDPOINT", "off")],
+        )
+        .unwrap();
         assert!(matches!(
             s.global.service,
             Service::Remote {

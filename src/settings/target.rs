@@ -3,16 +3,17 @@
 //!
 //! | setting | sources, first wins |
 //! |---|---|
-//! | endpoint | `--endpoint`; `POOLCTL_ENDPOINT`; the SDK table from `--region`/`POOLCTL_REGION`; else a usage error |
+//! | endpoint | `--endpoint`; `POOLCTL_ENDPOINT`; from `--region`/`POOLCTL_REGION`: `HUAWEICLOUD_SDK_REGION_MODELARTS_<ID>`, the regions file, the built-in table ([`super::regions`]); else a usage error |
 //! | project id | `--project-id`; `POOLCTL_PROJECT_ID`; `HUAWEICLOUD_SDK_PROJECT_ID`; the file's `project_id`; else looked up through IAM (needs a region) |
 //! | region for the project lookup | `--region`; `POOLCTL_REGION`; the `{region}` of an endpoint `https://modelarts.{region}.{domain}` |
-//! | IAM endpoint | `--iam-endpoint`; `POOLCTL_IAM_ENDPOINT`; `HUAWEICLOUD_SDK_IAM_ENDPOINT`; the file's `iam_endpoint`; with an endpoint given, `modelarts.X` → `iam.X` on its own domain (another host: itself); else the region table's IAM host |
+//! | IAM endpoint | `--iam-endpoint`; `POOLCTL_IAM_ENDPOINT`; `HUAWEICLOUD_SDK_IAM_ENDPOINT`; the file's `iam_endpoint`; with an endpoint given (or from the region variable or file), `modelarts.X` → `iam.X` on its own domain (another host: itself); else the region table's IAM host |
 //! | credentials | see [`super::credentials`] |
 
 use std::path::Path;
 
 use super::credentials::{resolve_credentials, FoundCredentials};
-use super::{first, Env, ENDPOINT, IAM_ENDPOINT, PROJECT_ID, REGION};
+use super::regions::{self, EndpointSource, RegionEndpoints};
+use super::{env_value, first, Env, ENDPOINT, IAM_ENDPOINT, PROJECT_ID, REGION};
 use crate::auth::{
     iam_endpoint, iam_endpoint_of, modelarts_endpoint, region_of, CredentialSource, Credentials,
 };
@@ -23,6 +24,10 @@ use crate::error::Error;
 pub struct Target {
     /// ModelArts endpoint, without a trailing `/`.
     pub endpoint: String,
+    /// The region's further endpoints (the SDK's list of several), tried in
+    /// turn when the one before cannot be reached.
+    pub fallback_endpoints: Vec<String>,
+    pub endpoint_source: EndpointSource,
     pub project: Project,
     pub credentials: Credentials,
     /// Where the credentials came from, for `-v`.
@@ -51,7 +56,7 @@ pub struct TargetFlags {
     pub iam_endpoint: Option<String>,
 }
 
-fn check_url(flag: &str, url: &str) -> Result<String, Error> {
+pub(super) fn check_url(flag: &str, url: &str) -> Result<String, Error> {
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.len() <= 8 {
         return Err(Error::usage_hint(
@@ -72,10 +77,25 @@ pub fn resolve_target(
     let region = first(flags.region, env, REGION);
 
     // An endpoint that was given names its own cloud: IAM is looked for on
-    // its domain, never in another cloud's table.
-    let (endpoint, given) = match (first(flags.endpoint, env, ENDPOINT), &region) {
-        (Some(e), _) => (check_url("--endpoint", &e)?, true),
-        (None, Some(r)) => (modelarts_endpoint(r)?, false),
+    // its domain, never in another cloud's table. So does one the user set
+    // for the region (its variable, the regions file).
+    let flag = flags
+        .endpoint
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
+    let given = match flag {
+        Some(e) => Some((e, EndpointSource::Flag)),
+        None => ENDPOINT
+            .iter()
+            .find_map(|n| env_value(env, n))
+            .map(|e| (e, EndpointSource::Environment)),
+    };
+    let (endpoints, endpoint_source) = match (given, &region) {
+        (Some((e, source)), _) => (vec![check_url("--endpoint", &e)?], source),
+        (None, Some(r)) => {
+            let RegionEndpoints { endpoints, source } = region_endpoints(r, env, home)?;
+            (endpoints, source)
+        }
         (None, None) => {
             return Err(Error::usage_hint(
                 "no endpoint: set --region (POOLCTL_REGION) or --endpoint (POOLCTL_ENDPOINT)",
@@ -84,6 +104,10 @@ pub fn resolve_target(
             ))
         }
     };
+    let given = endpoint_source != EndpointSource::Table;
+    let mut endpoints = endpoints.into_iter();
+    let endpoint = endpoints.next().unwrap_or_default();
+    let fallback_endpoints: Vec<String> = endpoints.collect();
 
     let FoundCredentials {
         credentials,
@@ -121,10 +145,50 @@ pub fn resolve_target(
 
     Ok(Target {
         endpoint,
+        fallback_endpoints,
+        endpoint_source,
         project,
         credentials,
         credential_source: source,
     })
+}
+
+/// The endpoints of `region`: its variable, the regions file, the built-in
+/// table. In none of them: a usage error that says where it looked.
+fn region_endpoints(
+    region: &str,
+    env: Env<'_>,
+    home: Option<&Path>,
+) -> Result<RegionEndpoints, Error> {
+    let mut looked_at = Vec::new();
+    let mut file_ids = Vec::new();
+    if let Some(found) = regions::lookup(region, env, home, &mut looked_at, &mut file_ids)? {
+        return Ok(found);
+    }
+    match modelarts_endpoint(region) {
+        Ok(e) => Ok(RegionEndpoints {
+            endpoints: vec![e],
+            source: EndpointSource::Table,
+        }),
+        Err(e) => {
+            looked_at.push("the built-in table (not in it)".into());
+            let mut hint = e.hint().unwrap_or_default();
+            if !file_ids.is_empty() {
+                file_ids.dedup();
+                hint.push_str(&format!(
+                    "\n  the regions file has: {}",
+                    file_ids.join(", ")
+                ));
+            }
+            hint.push_str(&format!("\n  looked at: {}", looked_at.join(", ")));
+            hint.push_str(&format!(
+                "\n  a region of your own: name its endpoint with {}=URL, or in the \
+                 regions file (modelarts: [{{id: {region}, endpoint: URL}}])",
+                regions::variable_of(region)
+            ));
+            Err(Error::usage_hint(e.to_string(), hint))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -247,6 +311,71 @@ mod tests {
     }
 
     #[test]
+    fn the_sdk_region_sources_come_before_the_table() {
+        let var = "HUAWEICLOUD_SDK_REGION_MODELARTS_CN_NORTH_4";
+        let env = env_of(&[
+            (ENV_AK, "ak"),
+            (ENV_SK, "sk"),
+            (
+                var,
+                "https://modelarts.cn-north-4.example.com,https://b.example.com",
+            ),
+        ]);
+        let t = resolve_target(flags(Some("cn-north-4"), None), &env, None).unwrap();
+        assert_eq!(t.endpoint, "https://modelarts.cn-north-4.example.com");
+        assert_eq!(t.fallback_endpoints, ["https://b.example.com"]);
+        assert_eq!(
+            t.endpoint_source,
+            EndpointSource::RegionVariable(var.into())
+        );
+        // IAM from the endpoint's own domain, as for a given endpoint.
+        assert_eq!(
+            t.project,
+            lookup("cn-north-4", "https://iam.cn-north-4.example.com")
+        );
+        // --endpoint and POOLCTL_ENDPOINT stay above them.
+        let t = resolve_target(
+            flags(Some("cn-north-4"), Some("https://flag.example.com")),
+            &env,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (t.endpoint.as_str(), t.endpoint_source),
+            ("https://flag.example.com", EndpointSource::Flag)
+        );
+        assert!(t.fallback_endpoints.is_empty());
+        // A region only the regions file knows.
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir(home.path().join(".huaweicloud")).unwrap();
+        std::fs::write(
+            home.path().join(".huaweicloud/regions.yaml"),
+            "modelarts:\n  - id: my-region-1\n    endpoint: modelarts.my-region-1.example.org\n",
+        )
+        .unwrap();
+        let t = resolve_target(flags(Some("my-region-1"), None), &env, Some(home.path())).unwrap();
+        assert_eq!(t.endpoint, "https://modelarts.my-region-1.example.org");
+        assert_eq!(
+            t.project,
+            lookup("my-region-1", "https://iam.my-region-1.example.org")
+        );
+        // In none of them: where it looked, and what the file has.
+        let err =
+            resolve_target(flags(Some("mars-north-1"), None), &env, Some(home.path())).unwrap_err();
+        assert_eq!(err.exit_status().code(), 2);
+        let hint = err.hint().unwrap();
+        for part in [
+            "HUAWEICLOUD_SDK_REGION_MODELARTS_MARS_NORTH_1 (not set)",
+            "regions.yaml (no region mars-north-1 under modelarts)",
+            "the built-in table (not in it)",
+            "the regions file has: my-region-1",
+            "ap-southeast-1",
+        ] {
+            assert!(hint.contains(part), "{hint} should say {part}");
+        }
+    }
+
+    #[test]
     fn bad_endpoint_url_is_usage() {
         let err = resolve_target(
             flags(None, Some("modelarts.example.com")),
@@ -361,9 +490,19 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let err = resolve_target(flags(None, None), &env_of(&[]), Some(home.path())).unwrap_err();
         assert_eq!(err.exit_status().code(), 2);
-        let err = resolve_target(
+        // Nothing in the environment or the file: the metadata service is
+        // next, asked when the service is first needed.
+        let t = resolve_target(
             flags(Some("cn-north-4"), None),
             &env_of(&[]),
+            Some(home.path()),
+        )
+        .unwrap();
+        assert!(matches!(t.credentials, Credentials::EcsMetadata { .. }));
+        // With it turned off, there are none.
+        let err = resolve_target(
+            flags(Some("cn-north-4"), None),
+            &env_of(&[("POOLCTL_METADATA_ENDPOINT", "off")]),
             Some(home.path()),
         )
         .unwrap_err();

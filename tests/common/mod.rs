@@ -24,7 +24,10 @@ fn clean_env(cmd: &mut StdCommand) {
     cmd.env("NO_COLOR", "1")
         .env("HOME", "/nonexistent-home-for-tests")
         // Short client backoff, so retries do not slow the suite (docs/network.md).
-        .env("POOLCTL_RETRY_MIN_DELAY", "50ms");
+        .env("POOLCTL_RETRY_MIN_DELAY", "50ms")
+        // No test reaches whatever answers at 169.254.169.254 unless it
+        // means to: the tests of the metadata service point it elsewhere.
+        .env("POOLCTL_METADATA_ENDPOINT", "off");
 }
 
 /// The binary, for processes a test spawns and signals itself.
@@ -136,7 +139,14 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start(extra: &[&str]) -> Emulator {
+        Emulator::start_with_env(extra, &[])
+    }
+
+    /// [`Emulator::start`] with variables of its own
+    /// (`POOLCTL_EMULATOR_METADATA_EXPIRY`).
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Emulator {
         let mut cmd = std_poolctl();
+        cmd.envs(env.iter().copied());
         cmd.arg("emulator");
         if !extra.contains(&"--listen") {
             cmd.args(["--listen", "127.0.0.1:0"]);

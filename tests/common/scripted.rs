@@ -30,6 +30,12 @@ pub enum Route {
     Network,
     /// `GET /v1/{project}/events`; unscripted: no events.
     Events,
+    /// The ECS metadata service's `PUT /meta-data/latest/api/token`;
+    /// unscripted: 404.
+    MetadataToken,
+    /// The ECS metadata service's `GET /openstack/latest/securitykey`;
+    /// unscripted: 404.
+    SecurityKey,
 }
 
 /// The flavors an unscripted flavors call lists, each normal in two AZs:
@@ -103,6 +109,15 @@ pub fn answer(status: u16, body: Value) -> Answer {
     }
 }
 
+/// An answer whose body is `body` as it is (not JSON).
+pub fn text(status: u16, body: &str) -> Answer {
+    Answer {
+        status,
+        body: body.to_string(),
+        date: None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub method: String,
@@ -110,6 +125,17 @@ pub struct Seen {
     pub query: String,
     pub content_type: String,
     pub body: String,
+    /// Every header, lower-case names, in the order received.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(Default)]
@@ -186,6 +212,16 @@ async fn handle(
 ) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
     let query = req.uri().query().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
     let content_type = req
         .headers()
         .get("content-type")
@@ -202,6 +238,7 @@ async fn handle(
         query,
         content_type,
         body,
+        headers,
     });
     let pools = format!("/v2/{PROJECT}/pools");
     let route = match (&method, path.as_str()) {
@@ -216,6 +253,8 @@ async fn handle(
             Some(Route::Network)
         }
         (&Method::GET, p) if p == format!("/v1/{PROJECT}/events") => Some(Route::Events),
+        (&Method::PUT, "/meta-data/latest/api/token") => Some(Route::MetadataToken),
+        (&Method::GET, "/openstack/latest/securitykey") => Some(Route::SecurityKey),
         _ => None,
     };
     let next = route.and_then(|r| {
