@@ -1,7 +1,7 @@
 //! Every clap definition of poolctl, and nothing else: no logic, no I/O.
 //! `settings` turns what clap parsed into plain structs (it also reads the
-//! environment variables the help names). Completions and the man page are
-//! generated from these types: a path takes a
+//! environment variables the help names). Completions and the man pages
+//! (`crate::man`) are generated from these types: a path takes a
 //! `ValueHint::FilePath`, a free value `ValueHint::Other` (never file
 //! names), a closed list a value parser; pool names and flavors are asked
 //! of the service at completion time by the completers of
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::PossibleValuesParser;
-use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands::complete;
@@ -210,9 +210,9 @@ pub enum Command {
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff).
+    /// Print a man page (roff): poolctl(1), or poolctl-COMMAND(1).
     #[command(hide = true)]
-    Man,
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -617,6 +617,13 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. create; none: poolctl(1).
+    #[arg(value_name = "COMMAND", value_hint = ValueHint::Other)]
+    pub command: Option<String>,
+}
+
 /// The completion script of `shell`: the registration of clap_complete's
 /// completion at run time, the same that `COMPLETE=SHELL poolctl` prints
 /// when `poolctl` is found in PATH. It calls `poolctl` for every
@@ -631,26 +638,10 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     out
 }
 
-/// The man page (roff), with the exit codes as an EXIT STATUS section.
-pub fn man_page() -> Vec<u8> {
-    // The exit codes get a section of their own rather than the generic one
-    // clap_mangen makes of the help's last paragraph.
-    let cmd = Cli::command().after_help(None::<&str>);
-    let mut out = Vec::new();
-    // Rendering into memory cannot fail.
-    let _ = clap_mangen::Man::new(cmd).render(&mut out);
-    let page = String::from_utf8_lossy(&out).into_owned();
-    let section = crate::exit::man_section();
-    let page = match page.find(".SH VERSION") {
-        Some(at) => format!("{}{section}{}", &page[..at], &page[at..]),
-        None => page + &section,
-    };
-    page.into_bytes()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     /// Every argument that takes a value says how its value completes: a
     /// list, a completer that asks the service, or a hint (`FilePath`,

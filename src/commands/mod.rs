@@ -53,6 +53,6 @@ pub fn run(command: CommandSettings, ctx: &Context) -> Result<ExitStatus, Error>
         CommandSettings::Emulator(c) => c.run(ctx),
         CommandSettings::Schema(c) => c.run(ctx),
         CommandSettings::Completions(c) => Generated(cli::completions(c.shell)).run(ctx),
-        CommandSettings::Man(_) => Generated(cli::man_page()).run(ctx),
+        CommandSettings::Man(c) => c.run(ctx),
     }
 }
