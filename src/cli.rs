@@ -1,13 +1,20 @@
 //! Every clap definition of poolctl, and nothing else: no logic, no I/O.
 //! `settings` turns what clap parsed into plain structs (it also reads the
-//! environment variables the help names). Completions and the man page are
-//! generated from these types.
+//! environment variables the help names). Completions and the man pages
+//! (`crate::man`) are generated from these types: a path takes a
+//! `ValueHint::FilePath`, a free value `ValueHint::Other` (never file
+//! names), a closed list a value parser; pool names and flavors are asked
+//! of the service at completion time by the completers of
+//! `commands::complete` (docs/completion.md).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::PossibleValuesParser;
-use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::commands::complete;
 
 use crate::duration::parse_duration;
 use crate::manifest::overrides::{parse_key_value, parse_resource, KeyValue, ResourceSpec};
@@ -62,7 +69,13 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// A JMESPath query on the JSON result, e.g. 'items[].metadata.name' (as az --query).
-    #[arg(long, global = true, value_name = "EXPR", help_heading = "Output")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "EXPR",
+        help_heading = "Output",
+        value_hint = clap::ValueHint::Other
+    )]
     pub query: Option<String>,
 
     /// Print the settings resolved from flags, environment and files (secrets redacted), and exit.
@@ -77,35 +90,35 @@ pub struct GlobalArgs {
 pub struct ServiceArgs {
     /// Region, e.g. ap-southeast-1, or eu-de on Open Telekom Cloud; picks the endpoint and the
     /// project [env: POOLCTL_REGION].
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_hint = ValueHint::Other)]
     pub region: Option<String>,
 
     /// ModelArts endpoint URL; overrides the one derived from --region [env: POOLCTL_ENDPOINT].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub endpoint: Option<String>,
 
     /// Project ID [env: POOLCTL_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; else the credentials file,
     /// else looked up through IAM].
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub project_id: Option<String>,
 
     /// IAM endpoint URL for the project lookup [env: POOLCTL_IAM_ENDPOINT,
     /// HUAWEICLOUD_SDK_IAM_ENDPOINT; else the credentials file, else iam.X for --endpoint
     /// modelarts.X, else from --region].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub iam_endpoint: Option<String>,
 
     /// Workspace of every lookup, and of created pools whose manifest names none
     /// (label os.modelarts/workspace.id) [env: POOLCTL_WORKSPACE_ID; default 0].
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub workspace_id: Option<String>,
 
     /// PEM file of CA certificates to trust, added to the system's [env: POOLCTL_CA_BUNDLE].
-    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub ca_bundle: Option<PathBuf>,
 
     /// Time limit of each HTTP request, e.g. 30s, 2m [default: 60s].
-    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, value_name = "DUR", value_hint = ValueHint::Other)]
     pub request_timeout: Option<Duration>,
 
     /// Allow plain http:// to a host that is not this machine; credentials then cross the
@@ -214,9 +227,9 @@ pub enum Command {
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff).
+    /// Print a man page (roff): poolctl(1), or poolctl-COMMAND(1).
     #[command(hide = true)]
-    Man,
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -238,7 +251,7 @@ pub enum ValidateMode {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// Manifest files (YAML or JSON), repeatable; - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", num_args = 1..)]
+    #[arg(short = 'f', long = "filename", value_name = "FILE", value_hint = ValueHint::FilePath, num_args = 1..)]
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -253,7 +266,7 @@ pub struct CreateArgs {
     pub wait: bool,
 
     /// How long --wait waits, e.g. 90m, 1h30m.
-    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR", value_hint = ValueHint::Other)]
     pub wait_timeout: Duration,
 
     /// What to do when a pool with the same name exists.
@@ -281,7 +294,7 @@ pub struct CreateArgs {
 #[command(next_help_heading = "Pool")]
 pub struct PoolFlags {
     /// Pool name (the os.modelarts/name label).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub name: Option<String>,
 
     /// Pool type [default: Dedicate].
@@ -289,39 +302,39 @@ pub struct PoolFlags {
     pub pool_type: Option<String>,
 
     /// Resource flavor, e.g. modelarts.vm.cpu.8ud.
-    #[arg(long, value_name = "FLAVOR")]
+    #[arg(long, value_name = "FLAVOR", value_hint = ValueHint::Other, add = ArgValueCompleter::new(complete::flavors))]
     pub flavor: Option<String>,
 
     /// Node count of the flavor.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_hint = ValueHint::Other)]
     pub count: Option<i64>,
 
     /// Elastic maximum of the flavor (logical pools).
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", value_hint = ValueHint::Other)]
     pub max_count: Option<i64>,
 
     /// A flavor and its counts, repeatable: flavor=F,count=N[,maxCount=M][,az=AZ:N]...
-    #[arg(long, value_name = "SPEC", value_parser = parse_resource)]
+    #[arg(long, value_name = "SPEC", value_parser = parse_resource, value_hint = ValueHint::Other, add = ArgValueCompleter::new(complete::resource))]
     pub resource: Vec<ResourceSpec>,
 
     /// Job types, comma-separated: Train, Infer, Notebook.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = PossibleValuesParser::new(values::SCOPES))]
     pub scope: Option<Vec<String>>,
 
     /// Network name (spec.network.name).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub network: Option<String>,
 
     /// VPC ID of a privileged pool (with --subnet-id).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub vpc_id: Option<String>,
 
     /// Subnet ID of a privileged pool (with --vpc-id).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub subnet_id: Option<String>,
 
     /// Description (annotation os.modelarts/description).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_hint = ValueHint::Other)]
     pub description: Option<String>,
 
     /// Sharing (label os.modelarts/sharing).
@@ -329,31 +342,31 @@ pub struct PoolFlags {
     pub sharing: Option<String>,
 
     /// Node name prefix (label os.modelarts/node.prefix).
-    #[arg(long, value_name = "PREFIX")]
+    #[arg(long, value_name = "PREFIX", value_hint = ValueHint::Other)]
     pub node_prefix: Option<String>,
 
     /// Parent pool ID of a logical sub-pool.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_hint = ValueHint::Other)]
     pub parent: Option<String>,
 
     /// Container network CIDR (spec.containerNetwork.cidr).
-    #[arg(long, value_name = "CIDR")]
+    #[arg(long, value_name = "CIDR", value_hint = ValueHint::Other)]
     pub container_cidr: Option<String>,
 
     /// Kubernetes service CIDR (spec.kubernetesSvcIpRange).
-    #[arg(long, value_name = "CIDR")]
+    #[arg(long, value_name = "CIDR", value_hint = ValueHint::Other)]
     pub service_cidr: Option<String>,
 
     /// AZ of a master node, repeatable.
-    #[arg(long, value_name = "AZ")]
+    #[arg(long, value_name = "AZ", value_hint = ValueHint::Other)]
     pub master_az: Vec<String>,
 
     /// GPU driver version.
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_hint = ValueHint::Other)]
     pub gpu_driver: Option<String>,
 
     /// NPU driver version.
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_hint = ValueHint::Other)]
     pub npu_driver: Option<String>,
 
     /// Driver upgrade policy.
@@ -365,22 +378,22 @@ pub struct PoolFlags {
     pub ipv6: bool,
 
     /// Cluster flavor of a standard pool.
-    #[arg(long, value_name = "FLAVOR")]
+    #[arg(long, value_name = "FLAVOR", value_hint = ValueHint::Other)]
     pub cluster_flavor: Option<String>,
 
     /// Any other label, repeatable: K=V.
-    #[arg(long, value_name = "K=V", value_parser = parse_key_value)]
+    #[arg(long, value_name = "K=V", value_parser = parse_key_value, value_hint = ValueHint::Other)]
     pub label: Vec<KeyValue>,
 
     /// Any other annotation, repeatable: K=V.
-    #[arg(long, value_name = "K=V", value_parser = parse_key_value)]
+    #[arg(long, value_name = "K=V", value_parser = parse_key_value, value_hint = ValueHint::Other)]
     pub annotation: Vec<KeyValue>,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Manifest files (YAML or JSON); - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(short = 'f', long = "filename", value_name = "FILE", value_hint = ValueHint::FilePath, required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
 
     /// Unknown fields: strict (error) or warn.
@@ -398,6 +411,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// metadata.name (the pool ID) or the os.modelarts/name label.
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCompleter::new(complete::pool_names))]
     pub name: String,
 
     /// Show secret values instead of <redacted>.
@@ -411,7 +425,7 @@ pub struct GetArgs {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// Manifest files (YAML or JSON), repeatable; - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(short = 'f', long = "filename", value_name = "FILE", value_hint = ValueHint::FilePath, required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -428,7 +442,7 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// Manifest files (YAML or JSON), repeatable; - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(short = 'f', long = "filename", value_name = "FILE", value_hint = ValueHint::FilePath, required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -443,7 +457,7 @@ pub struct ApplyArgs {
     pub wait: bool,
 
     /// How long --wait waits, e.g. 90m.
-    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR", value_hint = ValueHint::Other)]
     pub wait_timeout: Duration,
 
     /// Unknown fields: strict (error) or warn (warn and send them).
@@ -465,6 +479,7 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
     /// metadata.name (the pool ID) or the os.modelarts/name label.
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCompleter::new(complete::pool_names))]
     pub name: String,
 
     /// Show secret values instead of <redacted>.
@@ -489,7 +504,7 @@ pub struct FlavorsArgs {
     pub flavor_type: Option<FlavorType>,
 
     /// Only flavors offered in this AZ, with their state there.
-    #[arg(long, value_name = "AZ")]
+    #[arg(long, value_name = "AZ", value_hint = ValueHint::Other)]
     pub az: Option<String>,
 
     /// Only flavors not sold out (in --az, else in some AZ).
@@ -510,7 +525,7 @@ pub enum ListStatus {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only pools with this label, e.g. os.modelarts/name=pool-ae01.
-    #[arg(short = 'l', long, value_name = "K=V")]
+    #[arg(short = 'l', long, value_name = "K=V", value_hint = ValueHint::Other)]
     pub label_selector: Option<String>,
 
     /// Only pools in this state.
@@ -539,6 +554,7 @@ pub enum WaitFor {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// metadata.name (the pool ID) or the os.modelarts/name label.
+    #[arg(value_hint = ValueHint::Other, add = ArgValueCompleter::new(complete::pool_names))]
     pub name: String,
 
     /// The state to wait for.
@@ -546,7 +562,7 @@ pub struct WaitArgs {
     pub wait_for: WaitFor,
 
     /// How long to wait, e.g. 90m.
-    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR", value_hint = ValueHint::Other)]
     pub wait_timeout: Duration,
 
     #[command(flatten)]
@@ -557,19 +573,19 @@ pub struct WaitArgs {
 #[command(group = clap::ArgGroup::new("which").required(true).args(["names", "files", "label_selector"]))]
 pub struct DeleteArgs {
     /// Pools by metadata.name (the pool ID) or os.modelarts/name label.
-    #[arg(value_name = "NAME", conflicts_with_all = ["files", "label_selector"])]
+    #[arg(value_name = "NAME", conflicts_with_all = ["files", "label_selector"], value_hint = ValueHint::Other, add = ArgValueCompleter::new(complete::pool_names))]
     pub names: Vec<String>,
 
     /// The pools these manifests describe, each in its workspace; - reads stdin.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", num_args = 1.., conflicts_with = "label_selector")]
+    #[arg(short = 'f', long = "filename", value_name = "FILE", value_hint = ValueHint::FilePath, num_args = 1.., conflicts_with = "label_selector")]
     pub files: Vec<PathBuf>,
 
     /// Every pool with these labels (in --workspace-id), e.g. team=ml,env=ci.
-    #[arg(short = 'l', long, value_name = "K=V")]
+    #[arg(short = 'l', long, value_name = "K=V", value_hint = ValueHint::Other)]
     pub label_selector: Option<String>,
 
     /// With -f: the pool name that overrides the manifest's, as for create and apply.
-    #[arg(long = "name", value_name = "NAME", requires = "files")]
+    #[arg(long = "name", value_name = "NAME", requires = "files", value_hint = ValueHint::Other)]
     pub name_override: Option<String>,
 
     /// A pool that does not exist is not an error (exit 0).
@@ -581,7 +597,7 @@ pub struct DeleteArgs {
     pub wait: bool,
 
     /// How long --wait waits.
-    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, default_value = "90m", value_name = "DUR", value_hint = ValueHint::Other)]
     pub wait_timeout: Duration,
 
     #[command(flatten)]
@@ -591,54 +607,137 @@ pub struct DeleteArgs {
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on (loopback by default; port 0 picks a free one).
-    #[arg(long, default_value = "127.0.0.1:8765", value_name = "ADDR")]
+    #[arg(long, default_value = "127.0.0.1:8765", value_name = "ADDR", value_hint = ValueHint::Other)]
     pub listen: String,
 
     /// Time for a pool to go from Creating to Running.
-    #[arg(long, value_parser = parse_duration, default_value = "20s", value_name = "DUR")]
+    #[arg(long, value_parser = parse_duration, default_value = "20s", value_name = "DUR", value_hint = ValueHint::Other)]
     pub provision_time: Duration,
 
     /// Injected faults, e.g. "get:503*3,post:reset-after*1,429=2%20,latency=300ms" (docs/emulator.md).
-    #[arg(long, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC", value_hint = ValueHint::Other)]
     pub faults: Option<String>,
 
     /// Seed of the fault injection, for reproducible runs.
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(long, default_value_t = 1, value_name = "N", value_hint = ValueHint::Other)]
     pub seed: u64,
 
     /// Keep pools in this file across restarts (written atomically).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub state: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "The script asks poolctl for the candidates as you type (pool names and flavors \
+    from the service), so it stays right across upgrades. Set-up, once:\n  \
+    bash:       echo 'source <(COMPLETE=bash poolctl)' >> ~/.bashrc\n  \
+    zsh:        echo 'source <(COMPLETE=zsh poolctl)' >> ~/.zshrc\n  \
+    fish:       echo 'COMPLETE=fish poolctl | source' > ~/.config/fish/completions/poolctl.fish\n  \
+    elvish:     echo 'eval (E:COMPLETE=elvish poolctl | slurp)' >> ~/.config/elvish/rc.elv\n  \
+    powershell: Add-Content $PROFILE 'poolctl completions powershell | Out-String | Invoke-Expression'"
+)]
 pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
-/// The completion script of `shell`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. create; none: poolctl(1).
+    #[arg(value_name = "COMMAND", value_hint = ValueHint::Other)]
+    pub command: Option<String>,
+}
+
+/// The completion script of `shell`: the registration of clap_complete's
+/// completion at run time, the same that `COMPLETE=SHELL poolctl` prints
+/// when `poolctl` is found in PATH. It calls `poolctl` for every
+/// completion (docs/completion.md).
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let name = shell.to_string();
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "poolctl", &mut out);
+    if let Some(shell) = clap_complete::env::Shells::builtins().completer(&name) {
+        // Writing into memory cannot fail.
+        let _ = shell.write_registration("COMPLETE", "poolctl", "poolctl", "poolctl", &mut out);
+    }
     out
 }
 
-/// The man page (roff), with the exit codes as an EXIT STATUS section.
-pub fn man_page() -> Vec<u8> {
-    // The exit codes get a section of their own rather than the generic one
-    // clap_mangen makes of the help's last paragraph.
-    let cmd = Cli::command().after_help(None::<&str>);
-    let mut out = Vec::new();
-    // Rendering into memory cannot fail.
-    let _ = clap_mangen::Man::new(cmd).render(&mut out);
-    let page = String::from_utf8_lossy(&out).into_owned();
-    let section = crate::exit::man_section();
-    let page = match page.find(".SH VERSION") {
-        Some(at) => format!("{}{section}{}", &page[..at], &page[at..]),
-        None => page + &section,
-    };
-    page.into_bytes()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every argument that takes a value says how its value completes: a
+    /// list, a completer that asks the service, or a hint (`FilePath`,
+    /// `Other` for a free value, which never completes file names).
+    #[test]
+    fn every_value_says_how_it_completes() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut unsaid = Vec::new();
+        for sub in std::iter::once(&cmd).chain(cmd.get_subcommands()) {
+            for arg in sub.get_arguments() {
+                if !arg.get_action().takes_values() {
+                    continue;
+                }
+                let said = arg.get_value_hint() != ValueHint::Unknown
+                    || !arg.get_possible_values().is_empty()
+                    || arg.get::<ArgValueCompleter>().is_some();
+                if !said {
+                    unsaid.push(format!("{} {}", sub.get_name(), arg.get_id()));
+                }
+            }
+        }
+        assert!(unsaid.is_empty(), "no value hint: {unsaid:?}");
+
+        let arg = |sub: &str, id: &str| {
+            cmd.find_subcommand(sub)
+                .and_then(|s| s.get_arguments().find(|a| a.get_id() == id))
+                .unwrap_or_else(|| panic!("{sub} {id}"))
+                .clone()
+        };
+        for sub in ["create", "validate", "diff", "apply", "delete"] {
+            assert_eq!(arg(sub, "files").get_value_hint(), ValueHint::FilePath);
+        }
+        assert_eq!(
+            arg("emulator", "state").get_value_hint(),
+            ValueHint::FilePath
+        );
+        assert_eq!(
+            arg("list", "ca_bundle").get_value_hint(),
+            ValueHint::FilePath
+        );
+        for id in ["name", "network", "flavor"] {
+            assert_eq!(arg("create", id).get_value_hint(), ValueHint::Other, "{id}");
+        }
+        for (sub, id) in [("get", "name"), ("wait", "name"), ("delete", "names")] {
+            assert!(arg(sub, id).get::<ArgValueCompleter>().is_some(), "{sub}");
+        }
+        assert!(arg("create", "flavor").get::<ArgValueCompleter>().is_some());
+        let scope: Vec<String> = arg("create", "scope")
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(scope, values::SCOPES);
+    }
+
+    #[test]
+    fn each_shell_has_a_script_that_calls_poolctl() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+            clap_complete::Shell::Elvish,
+            clap_complete::Shell::PowerShell,
+        ] {
+            let script = String::from_utf8(completions(shell)).unwrap();
+            assert!(
+                script.contains("poolctl") && script.contains("COMPLETE"),
+                "{shell}"
+            );
+        }
+    }
 }

@@ -15,6 +15,7 @@ pub mod duration;
 pub mod emulator;
 pub mod error;
 pub mod exit;
+pub mod man;
 pub mod manifest;
 pub mod model;
 pub mod output;

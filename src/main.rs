@@ -1,7 +1,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use poolctl::cli::Cli;
 use poolctl::commands::{self, Context};
 use poolctl::exit::ExitStatus;
@@ -10,6 +10,10 @@ use poolctl::settings::{self, OutputSettings};
 
 /// The one place a run's outcome becomes the process's exit code.
 fn main() -> ExitCode {
+    // `COMPLETE=SHELL poolctl ...`, from the completion script: print the
+    // candidates (or the script itself) and exit, before anything else
+    // writes to stdout. Unset, this reads one variable.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -4,9 +4,11 @@
 //! have reported themselves is an [`ExitStatus`], any other an [`Error`].
 //!
 //! [`run`] dispatches; it is the only file here that knows the clap layer,
-//! for the completions and the man page generated from it.
+//! for the completion scripts generated from it. [`complete`] holds the
+//! completers the clap definition names for values asked of the service.
 
 mod apply;
+pub mod complete;
 mod context;
 mod create;
 mod delete;
@@ -65,6 +67,6 @@ pub fn run(command: CommandSettings, ctx: &Context) -> Result<ExitStatus, Error>
         CommandSettings::Emulator(c) => c.run(ctx),
         CommandSettings::Schema(c) => c.run(ctx),
         CommandSettings::Completions(c) => Generated(cli::completions(c.shell)).run(ctx),
-        CommandSettings::Man(_) => Generated(cli::man_page()).run(ctx),
+        CommandSettings::Man(c) => c.run(ctx),
     }
 }

@@ -77,6 +77,137 @@ pub const FLAG_ENV: &[(&str, &[&str])] = &[
     ("--allow-plain-http", ALLOW_PLAIN_HTTP),
 ];
 
+/// Every environment variable poolctl reads, and what it does: the
+/// ENVIRONMENT section of poolctl(1) is made from it, and a test holds it to
+/// every `POOLCTL_*` and `HUAWEICLOUD_*` name written in `src/`. A name
+/// ending in `<...>` stands for a family (its literal in the code ends
+/// before the `<`).
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("POOLCTL_REGION", "the region, as --region"),
+    ("POOLCTL_ENDPOINT", "the ModelArts endpoint URL, as --endpoint"),
+    ("POOLCTL_PROJECT_ID", "the project ID, as --project-id"),
+    (
+        "POOLCTL_IAM_ENDPOINT",
+        "the IAM endpoint URL of the project lookup, as --iam-endpoint",
+    ),
+    (
+        "POOLCTL_WORKSPACE_ID",
+        "the workspace of lookups and of created pools, as --workspace-id (default 0)",
+    ),
+    (
+        "POOLCTL_CA_BUNDLE",
+        "a PEM file of CA certificates trusted beside the system's, as --ca-bundle",
+    ),
+    (
+        "POOLCTL_ALLOW_PLAIN_HTTP",
+        "1 allows plain http:// to another machine, as --allow-plain-http; 0 refuses it",
+    ),
+    (
+        "POOLCTL_AUTH_TOKEN",
+        "an IAM token, sent as X-Auth-Token instead of signing; the first credential source",
+    ),
+    (
+        "HUAWEICLOUD_SDK_AK",
+        "the access key ID, with HUAWEICLOUD_SDK_SK; the second credential source",
+    ),
+    ("HUAWEICLOUD_SDK_SK", "the secret access key of HUAWEICLOUD_SDK_AK"),
+    (
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        "the security token of temporary keys",
+    ),
+    (
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "the project ID, after POOLCTL_PROJECT_ID; wins over the credentials file's",
+    ),
+    (
+        "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+        "the IAM endpoint URL, after POOLCTL_IAM_ENDPOINT; wins over the credentials file's",
+    ),
+    (
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+        "the credentials file to read instead of ~/.huaweicloud/credentials",
+    ),
+    (
+        "HUAWEICLOUD_SDK_REGIONS_FILE",
+        "the regions file to read instead of ~/.huaweicloud/regions.yaml",
+    ),
+    (
+        "POOLCTL_RETRY_MIN_DELAY",
+        "the first delay before a retry, e.g. 50ms (default 1s)",
+    ),
+    (
+        "POOLCTL_MAX_OUTAGE",
+        "how long a wait rides out a service that does not answer (default 5m), then exit 8",
+    ),
+    (
+        "POOLCTL_PAGE_LIMIT",
+        "the page size of lists, 1 to 500 (default: the service's)",
+    ),
+    (
+        "HUAWEICLOUD_SDK_REGION_MODELARTS_<ID>",
+        "the endpoint URL(s), comma-separated, of region <ID> (upper case, - as _); before the regions file and the built-in table",
+    ),
+    (
+        "POOLCTL_METADATA_ENDPOINT",
+        "the ECS metadata service asked for temporary credentials last (default http://169.254.169.254; off: never)",
+    ),
+    (
+        "POOLCTL_EMULATOR_STATE",
+        "--emulator keeps its pools in this file, so one command's pools are there for the next",
+    ),
+    (
+        "POOLCTL_EMULATOR_FAULTS",
+        "--emulator injects these faults (the grammar of poolctl emulator --faults)",
+    ),
+    (
+        "POOLCTL_EMULATOR_PROVISION_TIME",
+        "--emulator's provision time, e.g. 20s (default 4s)",
+    ),
+    (
+        "POOLCTL_EMULATOR_METADATA_EXPIRY",
+        "how long the credentials of poolctl emulator's metadata service last (default 1h)",
+    ),
+    ("NO_COLOR", "set and not empty: no colour (no-color.org)"),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+        "the proxy of hosts other than this machine (this machine is always reached directly)",
+    ),
+    ("HOME", "where ~/.huaweicloud is"),
+    (
+        "COMPLETE",
+        "bash, zsh, fish, elvish or powershell: print that shell's completion script, or complete the words given, and run nothing else (the completion script sets it)",
+    ),
+];
+
+/// Every file poolctl reads or writes, and what it is: the FILES section
+/// of poolctl(1) is made from it.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "~/.huaweicloud/credentials",
+        "the official SDKs' credentials file, INI, section [basic]: ak, sk, security_token, \
+         project_id, iam_endpoint; read when the environment holds no credentials. \
+         $HUAWEICLOUD_SDK_CREDENTIALS_FILE names another",
+    ),
+    (
+        "~/.huaweicloud/regions.yaml",
+        "the official SDKs' regions file: the endpoints of regions. \
+         $HUAWEICLOUD_SDK_REGIONS_FILE names another",
+    ),
+    (
+        "$POOLCTL_EMULATOR_STATE (--emulator)",
+        "the pools of --emulator across commands, in the format of poolctl emulator --state; \
+         one command at a time",
+    ),
+    (
+        "FILE (poolctl emulator --state FILE)",
+        "the emulator's pools and credentials, JSON, kept across restarts and written atomically",
+    ),
+    (
+        "FILE.lock",
+        "locked by the emulator that uses FILE for as long as it runs: a second emulator on the same FILE is refused",
+    ),
+];
+
 /// Everything a run needs to know before it starts.
 #[derive(Debug)]
 pub struct Settings {
@@ -310,7 +441,10 @@ pub struct CompletionsSettings {
 }
 
 #[derive(Debug)]
-pub struct ManSettings;
+pub struct ManSettings {
+    /// The page of this command; none: poolctl(1).
+    pub command: Option<String>,
+}
 
 /// A variable's value, with an empty or blank value treated as unset.
 pub(crate) fn env_value(env: Env<'_>, name: &str) -> Option<String> {
@@ -368,7 +502,7 @@ fn check_output(
     );
     let plain_only = matches!(
         command,
-        Command::Emulator(_) | Command::Completions(_) | Command::Man
+        Command::Emulator(_) | Command::Completions(_) | Command::Man(_)
     );
     let refuse = |what: &str, hint: &str| -> Result<(), Error> {
         Err(Error::usage_hint(
@@ -420,7 +554,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Emulator(_) => "emulator",
         Command::Schema => "schema",
         Command::Completions(_) => "completions",
-        Command::Man => "man",
+        Command::Man(_) => "man",
     }
 }
 
@@ -437,7 +571,7 @@ fn taken_service(command: &mut Command) -> ServiceArgs {
         Command::Diff(a) => &mut a.service,
         Command::Apply(a) => &mut a.service,
         Command::Flavors(a) => &mut a.service,
-        Command::Emulator(_) | Command::Schema | Command::Completions(_) | Command::Man => {
+        Command::Emulator(_) | Command::Schema | Command::Completions(_) | Command::Man(_) => {
             return ServiceArgs::default()
         }
     };
@@ -848,7 +982,10 @@ pub fn resolve(
             CommandSettings::Completions(CompletionsSettings { shell: a.shell }),
             Service::None,
         ),
-        Command::Man => (CommandSettings::Man(ManSettings), Service::None),
+        Command::Man(a) => (
+            CommandSettings::Man(ManSettings { command: a.command }),
+            Service::None,
+        ),
     };
     Ok(Settings {
         global: GlobalSettings { output, service },
@@ -901,6 +1038,77 @@ pub(crate) mod tests {
             for var in *vars {
                 assert!(help.contains(var), "the help of {flag} does not name {var}");
             }
+        }
+    }
+
+    /// Every `"POOLCTL_..."` and `"HUAWEICLOUD_..."` string literal in
+    /// src/ is a variable of [`ENVIRONMENT`] (a literal ending in `_` is
+    /// the start of a family, `NAME_<...>`), and so is every variable a flag
+    /// falls back to: a new variable cannot miss the man page.
+    #[test]
+    fn the_environment_table_holds_every_variable_in_the_code() {
+        fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let names: Vec<&str> = ENVIRONMENT
+            .iter()
+            .flat_map(|(n, _)| n.split(", "))
+            .collect();
+        // `NAME_<ID>` in the table covers `NAME_` and every `NAME_X`.
+        let known = |literal: &str| {
+            names.contains(&literal)
+                || names.iter().any(|n| {
+                    n.split_once('<')
+                        .is_some_and(|(prefix, _)| literal.starts_with(prefix))
+                })
+        };
+        let mut sources = Vec::new();
+        files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut sources,
+        );
+        assert!(sources.len() > 20, "{sources:?}");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for path in &sources {
+            let text = std::fs::read_to_string(path).unwrap();
+            for prefix in ["POOLCTL_", "HUAWEICLOUD_"] {
+                let quoted = format!("\"{prefix}");
+                for (at, _) in text.match_indices(&quoted) {
+                    let literal: String = text[at + 1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                        .collect();
+                    // This test's own prefixes.
+                    if literal == prefix {
+                        continue;
+                    }
+                    seen += 1;
+                    if !known(&literal) {
+                        missing.push(format!("{literal} ({})", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "found only {seen} variables in src/");
+        assert!(
+            missing.is_empty(),
+            "not in settings::ENVIRONMENT (the man page's ENVIRONMENT): {missing:?}"
+        );
+        for (_, vars) in FLAG_ENV {
+            for var in *vars {
+                assert!(names.contains(var), "{var}");
+            }
+        }
+        for (name, what) in ENVIRONMENT.iter().chain(FILES) {
+            assert!(!what.is_empty() && !what.contains('\n'), "{name}");
         }
     }
 
