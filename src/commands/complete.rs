@@ -109,7 +109,15 @@ fn look_up(what: Ask, words: &[OsString]) -> Option<Vec<(String, String)>> {
         .map(OsString::from)
         .chain(service_words(words));
     let cli = Cli::try_parse_from(argv).ok()?;
-    let env = |k: &str| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned());
+    // A TAB must not wait a second on an ECS metadata service that is not
+    // there: completion asks it only when the user named one.
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .map(|v| v.to_string_lossy().into_owned())
+            .or_else(|| {
+                (k == crate::auth::metadata::ENV_METADATA_ENDPOINT).then(|| "off".to_string())
+            })
+    };
     let home = std::env::home_dir();
     let output = OutputSettings::resolve(&cli.global, &env);
     let resolved = settings::resolve(cli, output, &env, home.as_deref()).ok()?;
