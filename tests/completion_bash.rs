@@ -136,7 +136,10 @@ fn closed_lists_complete_their_values() {
         ),
         ("poolctl create --if-exists ", &["fail", "reuse"]),
         ("poolctl diff --validate ", &["strict", "warn"]),
-        ("poolctl get x -o ", &["text", "json", "yaml", "name", "wide"]),
+        (
+            "poolctl get x -o ",
+            &["text", "json", "yaml", "name", "wide"],
+        ),
         ("poolctl wait x --for ", &["running", "deleted"]),
         ("poolctl list --status cr", &["created", "creating"]),
         ("poolctl flavors --type ", &["cpu", "gpu", "npu"]),
