@@ -1,12 +1,13 @@
 //! Every clap definition of poolctl, and nothing else: no logic, no I/O.
 //! `settings` turns what clap parsed into plain structs (it also reads the
 //! environment variables the help names). Completions and the man pages
-//! (`crate::man`) are generated from these types: a path takes a
+//! (`cli::man`) are generated from these types: a path takes a
 //! `ValueHint::FilePath`, a free value `ValueHint::Other` (never file
 //! names), a closed list a value parser; pool names and flavors are asked
 //! of the service at completion time by the completers of
 //! `commands::complete` (docs/completion.md).
 
+pub mod man;
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -15,7 +15,6 @@ pub mod duration;
 pub mod emulator;
 pub mod error;
 pub mod exit;
-pub mod man;
 pub mod manifest;
 pub mod model;
 pub mod output;

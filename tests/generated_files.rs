@@ -32,7 +32,7 @@ fn completions_and_man_page_match_the_cli() {
     ] {
         check(path, completions(shell), &mut stale);
     }
-    let pages = poolctl::man::pages();
+    let pages = poolctl::cli::man::pages();
     for page in &pages {
         check(
             &format!("man/{}", page.file_name()),
@@ -92,7 +92,7 @@ fn every_man_page_renders() {
         eprintln!("groff is not installed: the man pages were not rendered");
         return;
     }
-    for page in poolctl::man::pages() {
+    for page in poolctl::cli::man::pages() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("man")
             .join(page.file_name());

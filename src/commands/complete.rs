@@ -19,12 +19,10 @@ use std::ffi::{OsStr, OsString};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use clap::Parser;
 use clap_complete::engine::CompletionCandidate;
 
-use crate::cli::{Cli, ServiceArgs};
 use crate::client::{Client, ClientEvent, Observer};
-use crate::settings::{self, CommandSettings, OutputSettings, Service};
+use crate::settings::{self, CommandSettings, Service};
 
 /// The longest a completion waits for the service, everything included.
 pub const TIME_LIMIT: Duration = Duration::from_millis(1500);
@@ -102,13 +100,6 @@ fn ask(what: Ask) -> Option<Vec<(String, String)>> {
 }
 
 fn look_up(what: Ask, words: &[OsString]) -> Option<Vec<(String, String)>> {
-    // `list` with the line's service flags: its settings are the service
-    // and the workspace the completed command would use.
-    let argv = ["poolctl", "list"]
-        .into_iter()
-        .map(OsString::from)
-        .chain(service_words(words));
-    let cli = Cli::try_parse_from(argv).ok()?;
     // A TAB must not wait a second on an ECS metadata service that is not
     // there: completion asks it only when the user named one.
     let env = |k: &str| {
@@ -119,8 +110,7 @@ fn look_up(what: Ask, words: &[OsString]) -> Option<Vec<(String, String)>> {
             })
     };
     let home = std::env::home_dir();
-    let output = OutputSettings::resolve(&cli.global, &env);
-    let resolved = settings::resolve(cli, output, &env, home.as_deref()).ok()?;
+    let resolved = settings::of_completion_line(words, &env, home.as_deref())?;
     let CommandSettings::List(list) = resolved.command else {
         return None;
     };
@@ -200,41 +190,6 @@ fn flavor_names(
     names
 }
 
-/// The service flags among `words` (with their values), as
-/// [`ServiceArgs`] defines them; the rest of the line is left out, so an
-/// unfinished line still gives its region and endpoint.
-fn service_words(words: &[OsString]) -> Vec<OsString> {
-    let service = <ServiceArgs as clap::Args>::augment_args(clap::Command::new("service"));
-    let flags: Vec<(String, bool)> = service
-        .get_arguments()
-        .filter_map(|a| {
-            Some((
-                format!("--{}", a.get_long()?),
-                a.get_action().takes_values(),
-            ))
-        })
-        .collect();
-    let mut out = Vec::new();
-    let mut words = words.iter();
-    while let Some(word) = words.next() {
-        let Some(text) = word.to_str() else { continue };
-        if text == "--" {
-            break;
-        }
-        let name = text.split_once('=').map_or(text, |(n, _)| n);
-        let Some((_, takes_value)) = flags.iter().find(|(f, _)| f == name) else {
-            continue;
-        };
-        if *takes_value && !text.contains('=') {
-            let Some(value) = words.next() else { break };
-            out.extend([word.clone(), value.clone()]);
-        } else {
-            out.push(word.clone());
-        }
-    }
-    out
-}
-
 /// The client's events are for a person running a command; a completion
 /// shows none of them.
 struct Silent;
@@ -264,7 +219,7 @@ mod tests {
             "--region eu-de get --workspace-id=ws1 -o json --emulator --allow-plain-http pool-",
         );
         assert_eq!(
-            strings(service_words(&line)),
+            strings(crate::settings::service_words(&line)),
             [
                 "--region",
                 "eu-de",
@@ -274,8 +229,8 @@ mod tests {
             ]
         );
         // A flag whose value is still being typed is left out.
-        assert!(service_words(&words("create --flavor x --endpoint")).is_empty());
-        assert!(service_words(&words("create --regi")).is_empty());
+        assert!(crate::settings::service_words(&words("create --flavor x --endpoint")).is_empty());
+        assert!(crate::settings::service_words(&words("create --regi")).is_empty());
     }
 
     #[test]

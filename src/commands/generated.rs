@@ -5,7 +5,7 @@ use super::context::Context;
 use super::Command;
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::settings::{ManSettings, SchemaSettings};
+use crate::settings::SchemaSettings;
 
 impl Command for SchemaSettings {
     fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
@@ -14,22 +14,6 @@ impl Command for SchemaSettings {
         // JSON for text and -o json; -o yaml and --query as for any result.
         ctx.printer.value(&schema)?;
         Ok(ExitStatus::Success)
-    }
-}
-
-/// poolctl(1), or the page of a command.
-impl Command for ManSettings {
-    fn run(self, ctx: &Context) -> Result<ExitStatus, Error> {
-        let Some(page) = crate::man::page(self.command.as_deref()) else {
-            return Err(Error::usage_hint(
-                format!(
-                    "no man page for `{}`",
-                    self.command.as_deref().unwrap_or_default()
-                ),
-                format!("the pages: {}", crate::man::commands().join(", ")),
-            ));
-        };
-        Generated(page).run(ctx)
     }
 }
 

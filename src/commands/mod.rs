@@ -67,6 +67,16 @@ pub fn run(command: CommandSettings, ctx: &Context) -> Result<ExitStatus, Error>
         CommandSettings::Emulator(c) => c.run(ctx),
         CommandSettings::Schema(c) => c.run(ctx),
         CommandSettings::Completions(c) => Generated(cli::completions(c.shell)).run(ctx),
-        CommandSettings::Man(c) => c.run(ctx),
+        // poolctl(1), or the page of a command.
+        CommandSettings::Man(c) => match cli::man::page(c.command.as_deref()) {
+            Some(page) => Generated(page).run(ctx),
+            None => Err(Error::usage_hint(
+                format!(
+                    "no man page for `{}`",
+                    c.command.as_deref().unwrap_or_default()
+                ),
+                format!("the pages: {}", cli::man::commands().join(", ")),
+            )),
+        },
     }
 }

@@ -558,6 +558,59 @@ fn command_name(command: &Command) -> &'static str {
     }
 }
 
+/// The settings of `list` with the service flags of a command line being
+/// completed (`words`): the service and workspace the completed command
+/// would use. For completion at run time (`commands::complete`).
+pub fn of_completion_line(
+    words: &[std::ffi::OsString],
+    env: Env<'_>,
+    home: Option<&Path>,
+) -> Option<Settings> {
+    use clap::Parser;
+    let argv = ["poolctl", "list"]
+        .into_iter()
+        .map(std::ffi::OsString::from)
+        .chain(service_words(words));
+    let cli = Cli::try_parse_from(argv).ok()?;
+    let output = OutputSettings::resolve(&cli.global, env);
+    resolve(cli, output, env, home).ok()
+}
+
+/// The service flags among `words` (with their values), as
+/// [`ServiceArgs`] defines them; the rest of the line is left out, so an
+/// unfinished line still gives its region and endpoint.
+pub(crate) fn service_words(words: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> {
+    let service = <ServiceArgs as clap::Args>::augment_args(clap::Command::new("service"));
+    let flags: Vec<(String, bool)> = service
+        .get_arguments()
+        .filter_map(|a| {
+            Some((
+                format!("--{}", a.get_long()?),
+                a.get_action().takes_values(),
+            ))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut words = words.iter();
+    while let Some(word) = words.next() {
+        let Some(text) = word.to_str() else { continue };
+        if text == "--" {
+            break;
+        }
+        let name = text.split_once('=').map_or(text, |(n, _)| n);
+        let Some((_, takes_value)) = flags.iter().find(|(f, _)| f == name) else {
+            continue;
+        };
+        if *takes_value && !text.contains('=') {
+            let Some(value) = words.next() else { break };
+            out.extend([word.clone(), value.clone()]);
+        } else {
+            out.push(word.clone());
+        }
+    }
+    out
+}
+
 /// The service flags a command was given after its name (taken out of it).
 fn taken_service(command: &mut Command) -> ServiceArgs {
     let service = match command {

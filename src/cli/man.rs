@@ -10,7 +10,7 @@
 use clap::CommandFactory;
 use roff::{bold, italic, roman, Roff};
 
-use crate::cli::Cli;
+use super::Cli;
 
 /// One man page: its name (`poolctl`, `poolctl-create`) and its roff text.
 pub struct Page {
